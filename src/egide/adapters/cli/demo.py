@@ -1,0 +1,87 @@
+"""`egide demo`: the tour of the embedded default, from an empty directory to an active,
+linted register and a verified audit trail."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import typer
+
+from egide.adapters.cli.context import STATE
+from egide.adapters.cli.errors import reported_errors
+from egide.adapters.cli.summary import print_register_summary
+from egide.domain.errors import ConfigurationError
+
+DEMO_REGISTER = "002-okasio.yaml"
+
+
+def examples_dir() -> Path:
+    """examples/registers of the source tree Egide runs from (or EGIDE_EXAMPLES)."""
+    import os
+
+    explicit = os.environ.get("EGIDE_EXAMPLES")
+    candidates = [Path(explicit)] if explicit else []
+    candidates += [Path.cwd() / "examples" / "registers",
+                   Path(__file__).resolve().parents[4] / "examples" / "registers"]
+    for candidate in candidates:
+        if (candidate / DEMO_REGISTER).exists():
+            return candidate
+    raise ConfigurationError("cannot find examples/registers: run from the source tree or set EGIDE_EXAMPLES")
+
+
+def demo(
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="Where to put the demo store (default: a new temporary directory)."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the pages after the tour (once Egide has them)."),
+) -> None:
+    """Run the tour on the embedded default: store, keys, seed 002's register, its lint, the audit trail."""
+    from egide.bootstrap import build_app, initialise
+    from egide.register.lint import Severity
+    from egide.register.loader import load_register
+    from egide.services.audit import verify_audit_trail
+    from egide.services.registers import activate_register
+
+    with reported_errors():
+        directory = data_dir or STATE.data_dir or Path(tempfile.mkdtemp(prefix="egide-demo-"))
+        settings = STATE.settings(data_dir=directory, actor="demo")
+        typer.secho("1. Store", bold=True)
+        for line in initialise(settings):
+            typer.echo(f"   {line}")
+        typer.echo(f"   embedded store: {settings.resolved_database_url}")
+
+        register_file = examples_dir() / DEMO_REGISTER
+        typer.secho(f"\n2. Register: {register_file}", bold=True)
+        loaded = load_register(register_file)
+        app_ = build_app(settings)
+        try:
+            result = activate_register(app_.store, loaded, settings.actor)
+            version = result.version
+            typer.echo(f"   {'activated' if result.changed else 'already active:'} version {version.label} "
+                       f"of {version.controller_name} (sha256 {version.sha256[:12]})")
+            print_register_summary(loaded.register)
+
+            typer.secho("\n3. Compliance lint (what the policy text gets wrong)", bold=True)
+            by_severity = Counter(f.severity for f in result.findings)
+            typer.echo(f"   {by_severity[Severity.error]} error(s), {by_severity[Severity.warning]} warning(s), "
+                       f"{by_severity[Severity.info]} note(s)")
+            for f in result.findings:
+                colour = {"error": "red", "warning": "yellow", "info": "blue"}[f.severity.value]
+                typer.secho(f"   line {f.line}: {f.severity.value} [{f.rule}] {f.message}", fg=colour)
+                typer.echo(f"      {f.article} - fix: {f.fix}")
+
+            typer.secho("\n4. Audit trail", bold=True)
+            report = verify_audit_trail(app_.store)
+            typer.echo(f"   {'intact' if report.intact else 'BROKEN'}: {report.events_checked} hash-chained event(s)")
+        finally:
+            app_.close()
+
+    typer.secho("\nNext:", bold=True)
+    prefix = f"egide --data-dir {directory}"
+    typer.echo(f"   {prefix} register show          # the active register")
+    typer.echo(f"   {prefix} audit list             # what happened, in order")
+    typer.echo(f"   {prefix} audit verify           # check the hash chain")
+    typer.echo("   egide register check examples/registers/*.yaml   # lint all five seed registers")
+    if serve:
+        typer.echo("\n(no pages to serve yet: the HTTP API and the privacy centre come with later versions; "
+                   "the tour is complete)")

@@ -1,0 +1,64 @@
+"""The `egide` command. Commands are thin: they parse options, call a service, print."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from egide import __version__
+from egide.adapters.cli import audit_commands, register_commands
+from egide.adapters.cli.context import STATE
+from egide.adapters.cli.demo import demo
+from egide.adapters.cli.errors import reported_errors
+
+app = typer.Typer(
+    name="egide",
+    help="Egide: the GDPR register as code, enforced and provable.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(register_commands.app, name="register")
+app.add_typer(audit_commands.app, name="audit")
+app.command()(demo)
+
+
+@app.callback()
+def main(
+    data_dir: Path | None = typer.Option(None, "--data-dir", envvar="EGIDE_DATA_DIR",
+                                         help="Data directory (store and keys). Default ./.egide"),
+    database_url: str | None = typer.Option(None, "--database-url", envvar="EGIDE_DATABASE_URL",
+                                            help="SQLAlchemy URL of the store. Default: SQLite in the data directory."),
+) -> None:
+    STATE.data_dir = data_dir
+    STATE.database_url = database_url
+
+
+@app.command()
+def init() -> None:
+    """Create the data directory, the keys and the store's schema (safe to run again)."""
+    from egide.bootstrap import initialise
+
+    with reported_errors():
+        settings = STATE.settings()
+        done = initialise(settings)
+    for line in done:
+        typer.echo(line)
+    typer.echo(f"store ready: {_safe_url(settings.resolved_database_url)}")
+
+
+@app.command()
+def version() -> None:
+    """Print Egide's version."""
+    typer.echo(json.dumps({"egide": __version__}))
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,83 @@
+"""Keys that protect identifiers at rest: AES-256-GCM to encrypt, HMAC-SHA256 to look up.
+
+Keys live in files of the data directory (mode 0600) or come from the environment; they are
+never written to the database, so a copy of the database alone reveals no identifier.
+A sealed value starts with a one-byte key version so keys can be rotated (see
+docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from egide.domain.errors import ConfigurationError
+from egide.domain.identity import Identifier
+
+KEY_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Keyring:
+    encryption_key: bytes
+    lookup_key: bytes
+
+    def seal(self, plaintext: str, context: str) -> bytes:
+        nonce = os.urandom(12)
+        sealed = AESGCM(self.encryption_key).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+        return bytes([KEY_VERSION]) + nonce + sealed
+
+    def open(self, blob: bytes, context: str) -> str:
+        if not blob or blob[0] != KEY_VERSION:
+            raise ConfigurationError("a sealed value uses a key version this keyring does not hold")
+        return AESGCM(self.encryption_key).decrypt(blob[1:13], blob[13:], context.encode()).decode("utf-8")
+
+    def lookup_hash(self, identifier: Identifier) -> str:
+        message = f"{identifier.kind.value}:{identifier.value}".encode("utf-8")
+        return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
+
+
+def _decode(name: str, text: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        raise ConfigurationError(f"{name} is not base64") from None
+    if len(key) != 32:
+        raise ConfigurationError(f"{name} must decode to 32 bytes, got {len(key)}")
+    return key
+
+
+def create_key_files(keys_dir: Path) -> list[Path]:
+    """Create missing key files (0600). Existing keys are never overwritten."""
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(keys_dir, 0o700)
+    created = []
+    for name in ("encryption.key", "lookup.key"):
+        path = keys_dir / name
+        if path.exists():
+            continue
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+        created.append(path)
+    return created
+
+
+def load_keyring(keys_dir: Path, encryption_key: str | None, lookup_key: str | None) -> Keyring:
+    def read(name: str, given: str | None, env: str) -> bytes:
+        if given:
+            return _decode(env, given)
+        path = keys_dir / name
+        if not path.exists():
+            raise ConfigurationError(
+                f"no {name}: run `egide init` to create the keys in {keys_dir}, or set {env}")
+        return _decode(str(path), path.read_text())
+
+    return Keyring(read("encryption.key", encryption_key, "EGIDE_ENCRYPTION_KEY"),
+                   read("lookup.key", lookup_key, "EGIDE_LOOKUP_KEY"))

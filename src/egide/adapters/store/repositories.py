@@ -1,0 +1,182 @@
+"""Repositories: the only code that knows the store's tables. Each works on a connection inside
+a transaction owned by the unit of work, and maps rows to domain records explicitly."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timezone
+from typing import Iterator
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from egide.adapters.keyring import Keyring
+from egide.adapters.store.tables import (
+    audit_events,
+    audit_head,
+    data_subjects,
+    register_versions,
+    subject_identifiers,
+)
+from egide.domain.audit import AuditEvent, ChainedEvent, event_hash
+from egide.domain.clock import Clock
+from egide.domain.identity import Identifier, IdentifierKind
+from egide.domain.records import DataSubject, RegisterVersion
+
+
+def utc_naive(at: datetime) -> datetime:
+    """The store keeps UTC instants without an offset, identically on SQLite and PostgreSQL."""
+    if at.tzinfo is not None:
+        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    return at
+
+
+class RegisterVersions:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def by_sha256(self, sha256: str) -> RegisterVersion | None:
+        row = self._c.execute(select(register_versions).where(register_versions.c.sha256 == sha256)).first()
+        return _register_version(row) if row else None
+
+    def active(self) -> RegisterVersion | None:
+        row = self._c.execute(select(register_versions).where(register_versions.c.is_active.is_(True))).first()
+        return _register_version(row) if row else None
+
+    def content(self, version_id: int) -> str:
+        return self._c.execute(
+            select(register_versions.c.content).where(register_versions.c.id == version_id)).scalar_one()
+
+    def all(self) -> list[RegisterVersion]:
+        rows = self._c.execute(select(register_versions).order_by(register_versions.c.id)).all()
+        return [_register_version(r) for r in rows]
+
+    def add(self, *, sha256: str, label: str, controller_name: str, effective_date: date | None, content: str,
+            source_file: str | None, at: datetime, by: str) -> RegisterVersion:
+        result = self._c.execute(insert(register_versions).values(
+            sha256=sha256, label=label, controller_name=controller_name, effective_date=effective_date,
+            content=content, source_file=source_file, stored_at=utc_naive(at), stored_by=by, is_active=False,
+        ))
+        version_id = result.inserted_primary_key[0]
+        found = self._c.execute(select(register_versions).where(register_versions.c.id == version_id)).one()
+        return _register_version(found)
+
+    def activate(self, version_id: int, *, at: datetime, by: str) -> None:
+        self._c.execute(update(register_versions).where(register_versions.c.is_active.is_(True))
+                        .values(is_active=False))
+        self._c.execute(update(register_versions).where(register_versions.c.id == version_id)
+                        .values(is_active=True, activated_at=utc_naive(at), activated_by=by))
+
+
+def _register_version(row) -> RegisterVersion:  # type: ignore[no-untyped-def]
+    return RegisterVersion(
+        id=row.id, sha256=row.sha256, label=row.label, controller_name=row.controller_name,
+        effective_date=row.effective_date, stored_at=row.stored_at, stored_by=row.stored_by,
+        activated_at=row.activated_at, activated_by=row.activated_by, is_active=bool(row.is_active),
+        source_file=row.source_file,
+    )
+
+
+class DataSubjects:
+    """Data subjects and their identifiers, stored sealed and found by keyed hash."""
+
+    def __init__(self, connection: Connection, keyring: Keyring) -> None:
+        self._c = connection
+        self._keys = keyring
+
+    def add(self, identifiers: list[Identifier], at: datetime) -> DataSubject:
+        subject_id = str(uuid.uuid4())
+        self._c.execute(insert(data_subjects).values(id=subject_id, created_at=utc_naive(at)))
+        self.add_identifiers(subject_id, identifiers, at)
+        return DataSubject(subject_id, utc_naive(at), tuple(identifiers))
+
+    def add_identifiers(self, subject_id: str, identifiers: list[Identifier], at: datetime) -> None:
+        if not identifiers:
+            return
+        self._c.execute(insert(subject_identifiers), [
+            {"subject_id": subject_id, "kind": i.kind.value, "lookup_hash": self._keys.lookup_hash(i),
+             "sealed_value": self._keys.seal(i.value, context=f"{subject_id}:{i.kind.value}"),
+             "created_at": utc_naive(at)}
+            for i in identifiers
+        ])
+
+    def find(self, identifier: Identifier) -> list[DataSubject]:
+        """Every subject holding this identifier (two people may share a phone number)."""
+        ids = self._c.execute(
+            select(subject_identifiers.c.subject_id).where(
+                subject_identifiers.c.kind == identifier.kind.value,
+                subject_identifiers.c.lookup_hash == self._keys.lookup_hash(identifier),
+            ).distinct()
+        ).scalars().all()
+        return [s for s in (self.get(i) for i in sorted(ids)) if s is not None]
+
+    def get(self, subject_id: str) -> DataSubject | None:
+        row = self._c.execute(select(data_subjects).where(data_subjects.c.id == subject_id)).first()
+        if row is None:
+            return None
+        rows = self._c.execute(select(subject_identifiers).where(
+            subject_identifiers.c.subject_id == subject_id).order_by(subject_identifiers.c.id)).all()
+        identifiers = tuple(
+            Identifier(IdentifierKind(r.kind), self._keys.open(r.sealed_value, context=f"{subject_id}:{r.kind}"))
+            for r in rows
+        )
+        return DataSubject(row.id, row.created_at, identifiers)
+
+    def count(self) -> int:
+        return self._c.execute(select(func.count()).select_from(data_subjects)).scalar_one()
+
+
+class AuditTrail:
+    """Appends hash-chained events; the head row is locked for the append so that concurrent
+    transactions serialise (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE already holds SQLite's lock)."""
+
+    def __init__(self, connection: Connection, clock: Clock) -> None:
+        self._c = connection
+        self._clock = clock
+
+    def record(self, event: AuditEvent) -> ChainedEvent:
+        head = self._c.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
+                               .with_for_update()).one()
+        seq = head.seq + 1
+        at = utc_naive(self._clock.now())
+        payload = json.loads(json.dumps(event.payload, default=str))
+        digest = event_hash(seq=seq, occurred_at=at, action=event.action, actor=event.actor,
+                            object_type=event.object_type, object_id=event.object_id,
+                            payload=payload, prev_hash=head.hash)
+        self._c.execute(insert(audit_events).values(
+            seq=seq, occurred_at=at, action=event.action, actor=event.actor, object_type=event.object_type,
+            object_id=event.object_id, payload=json.dumps(payload, sort_keys=True, ensure_ascii=False),
+            prev_hash=head.hash, hash=digest))
+        self._c.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest))
+        return ChainedEvent(seq, at, event.action, event.actor, event.object_type, event.object_id,
+                            payload, head.hash, digest)
+
+    def head(self) -> tuple[int, str] | None:
+        row = self._c.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
+        return (row.seq, row.hash) if row else None
+
+    def events(self, batch: int = 5000) -> Iterator[ChainedEvent]:
+        """Every event in sequence order, read in pages so memory stays flat."""
+        after = 0
+        while True:
+            rows = self._c.execute(select(audit_events).where(audit_events.c.seq > after)
+                                   .order_by(audit_events.c.seq).limit(batch)).all()
+            if not rows:
+                return
+            for r in rows:
+                yield ChainedEvent(r.seq, r.occurred_at, r.action, r.actor, r.object_type, r.object_id,
+                                   json.loads(r.payload), r.prev_hash, r.hash)
+            after = rows[-1].seq
+
+    def search(self, *, object_type: str | None = None, object_id: str | None = None,
+               actor: str | None = None, limit: int = 100) -> list[ChainedEvent]:
+        query = select(audit_events).order_by(audit_events.c.seq.desc()).limit(limit)
+        if object_type:
+            query = query.where(audit_events.c.object_type == object_type)
+        if object_id:
+            query = query.where(audit_events.c.object_id == object_id)
+        if actor:
+            query = query.where(audit_events.c.actor == actor)
+        return [ChainedEvent(r.seq, r.occurred_at, r.action, r.actor, r.object_type, r.object_id,
+                             json.loads(r.payload), r.prev_hash, r.hash)
+                for r in self._c.execute(query).all()]

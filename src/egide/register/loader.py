@@ -1,0 +1,190 @@
+"""Read a register from YAML with every error placed at its file, line, column and field.
+
+ruamel.yaml keeps the position of every key and item, so a Pydantic error's location
+(``activities.2.purposes.0.legal_basis``) maps back to the line a person edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from egide.domain.errors import InvalidInputError, Problem, UnreadableInputError
+from egide.register.model import Register
+from egide.register.validation import validate_register
+
+MAX_REGISTER_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedRegister:
+    """A register that passed validation, with the text it came from."""
+
+    register: Register
+    text: str
+    file: str
+    tree: Any  # the ruamel tree, to place later findings at their line
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def locate(self, path: Iterable[str | int]) -> tuple[int | None, int | None]:
+        return locate(self.tree, path)
+
+
+def read_register_text(path: str | Path) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise UnreadableInputError(f"{p}: no such file")
+    if p.is_dir():
+        raise UnreadableInputError(f"{p}: is a directory, expected a register YAML file")
+    size = p.stat().st_size
+    if size > MAX_REGISTER_BYTES:
+        raise UnreadableInputError(f"{p}: {size} bytes is more than a register may hold ({MAX_REGISTER_BYTES})")
+    raw = p.read_bytes()
+    if b"\x00" in raw:
+        raise UnreadableInputError(f"{p}: is a binary file, not YAML text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableInputError(f"{p}: is not UTF-8 text (byte {exc.start})") from None
+
+
+def load_register(path: str | Path) -> LoadedRegister:
+    """Read, parse and validate one register file. Raises UnreadableInputError for a file that
+    is not YAML and InvalidInputError, listing every problem, for one that does not hold."""
+    file = str(path)
+    return parse_register(read_register_text(path), file)
+
+
+def parse_register(text: str, file: str = "<register>") -> LoadedRegister:
+    tree = _parse_yaml(text, file)
+    if not isinstance(tree, dict):
+        raise InvalidInputError(
+            f"{file}: a register is a YAML mapping with policy, controller and activities",
+            problems=[Problem("the document is not a mapping", file=file, line=1, column=1)],
+        )
+    try:
+        register = Register.model_validate(tree)
+    except ValidationError as exc:
+        problems = [_problem_from_pydantic(err, tree, file) for err in exc.errors()]
+        raise InvalidInputError(f"{file}: the register is not valid ({len(problems)} problem(s))",
+                                problems=problems) from None
+    problems = [
+        _placed(p, tree, file) for p in validate_register(register)
+    ]
+    if problems:
+        raise InvalidInputError(f"{file}: the register is not valid ({len(problems)} problem(s))",
+                                problems=problems)
+    return LoadedRegister(register=register, text=text, file=file, tree=tree)
+
+
+def _parse_yaml(text: str, file: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        raise InvalidInputError(f"{file}: duplicate key", problems=[Problem(
+            _first_line(exc.problem) or "duplicate key in a mapping", file=file,
+            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+            hint="each key may appear once in a mapping")]) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise UnreadableInputError(
+            f"{file}:{mark.line + 1 if mark else '?'}:{mark.column + 1 if mark else '?'}: "
+            f"not valid YAML: {exc.problem or exc.context}"
+            + (f" ({exc.context})" if exc.context and exc.problem else ""),
+            details={"file": file, "line": mark.line + 1 if mark else None,
+                     "column": mark.column + 1 if mark else None},
+        ) from None
+    except YAMLError as exc:
+        raise UnreadableInputError(f"{file}: not valid YAML: {exc}") from None
+
+
+def _first_line(text: str | None) -> str | None:
+    return text.strip().splitlines()[0] if text else None
+
+
+def locate(tree: Any, path: Iterable[str | int]) -> tuple[int | None, int | None]:
+    """The 1-based line and column of the deepest node of ``path`` that exists in ``tree``."""
+    node = tree
+    line: int | None = 1
+    column: int | None = 1
+    for part in path:
+        if isinstance(node, CommentedMap) and part in node:
+            pos = node.lc.key(part)
+            line, column = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            pos = node.lc.item(part)
+            line, column = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        elif isinstance(node, CommentedMap) and isinstance(part, str):
+            continue  # a name Pydantic adds (union member, validator): skip it
+        else:
+            break
+    return line, column
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text
+
+
+def _problem_from_pydantic(err: dict[str, Any], tree: Any, file: str) -> Problem:
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function")))]
+    line, column = locate(tree, loc)
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    hint = None
+    if err["type"] == "extra_forbidden":
+        message = f"unknown field {loc[-1]!r}"
+        hint = _suggest_field(err, loc)
+    elif err["type"] == "enum":
+        expected = err.get("ctx", {}).get("expected")
+        message = f"{err.get('input')!r} is not allowed"
+        hint = f"expected one of {expected}" if expected else None
+    elif err["type"] == "missing":
+        message = f"required field {loc[-1]!r} is missing"
+    return Problem(message=message, path=dotted(loc), file=file, line=line, column=column, hint=hint)
+
+
+def _suggest_field(err: dict[str, Any], loc: list[str | int]) -> str | None:
+    import difflib
+
+    from egide.register import model as m
+
+    name = loc[-1]
+    fields: set[str] = set()
+    for obj in vars(m).values():
+        if isinstance(obj, type) and issubclass(obj, m._Model):
+            fields.update(obj.model_fields)
+    matches = difflib.get_close_matches(str(name), sorted(fields), n=1, cutoff=0.7)
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+def _placed(problem: Problem, tree: Any, file: str) -> Problem:
+    parts: list[str | int] = []
+    for token in problem.path.replace("[", ".[").split("."):
+        if not token:
+            continue
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    line, column = locate(tree, parts)
+    return Problem(problem.message, problem.path, file, line, column, problem.hint)

@@ -1,0 +1,87 @@
+"""Egide's settings: one class, read once by the bootstrap and passed down.
+
+Sources, strongest first: arguments given by the caller, ``EGIDE_*`` environment variables,
+an ``egide.toml`` file (the path in ``EGIDE_CONFIG``, else ``./egide.toml`` when present),
+then the defaults below, which work with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+
+def _toml_file() -> Path | None:
+    explicit = os.environ.get("EGIDE_CONFIG")
+    if explicit:
+        return Path(explicit)
+    local = Path("egide.toml")
+    return local if local.exists() else None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EGIDE_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        Path(".egide"),
+        description="Directory for the embedded store (egide.db) and the key files. Created by `egide init`.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the store. Default: SQLite file egide.db in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/dbname.",
+    )
+    encryption_key: SecretStr | None = Field(
+        None,
+        description="Base64 of 32 bytes: the AES-256-GCM key that encrypts identifiers at rest. "
+        "Default: the file keys/encryption.key in data_dir, created by `egide init`. Never stored in the database.",
+    )
+    lookup_key: SecretStr | None = Field(
+        None,
+        description="Base64 of 32 bytes: the HMAC-SHA256 key for identifier lookups. "
+        "Default: the file keys/lookup.key in data_dir, created by `egide init`. Never stored in the database.",
+    )
+    actor: str = Field(
+        default_factory=lambda: f"cli:{os.environ.get('USER') or os.environ.get('USERNAME') or 'unknown'}",
+        description="Who the CLI acts as, written in every audit event it causes.",
+    )
+    sql_echo: bool = Field(False, description="Log every SQL statement (debugging).")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml = _toml_file()
+        if toml is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+        return tuple(sources)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'egide.db').resolve()}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+
+def describe_settings() -> list[dict[str, Any]]:
+    """Every setting with its variable and description, for docs/configuration.md."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default if field.default_factory is None else "(computed)"
+        rows.append({"name": name, "env": f"EGIDE_{name.upper()}", "default": default,
+                     "description": field.description or ""})
+    return rows
