@@ -91,6 +91,6 @@ class Duration:
             if amount:
                 parts.append(f"{amount} {one if amount == 1 else many}")
         if not parts:
-            return {"en": "no time", "fr": "aucune durée"}[lang]
+            return {"en": "at once", "fr": "immédiatement"}[lang]
         joiner = {"en": " and ", "fr": " et "}[lang]
         return joiner.join(parts)

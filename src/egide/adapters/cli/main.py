@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from egide import __version__
-from egide.adapters.cli import audit_commands, register_commands
+from egide.adapters.cli import audit_commands, notice_commands, register_commands  # noqa: F401 (registers commands)
 from egide.adapters.cli.context import STATE
 from egide.adapters.cli.demo import demo
 from egide.adapters.cli.errors import reported_errors
