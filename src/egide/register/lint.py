@@ -16,10 +16,13 @@ from egide.domain.durations import Duration
 from egide.domain.jurisdictions import has_adequacy_decision, is_eea
 from egide.register.loader import LoadedRegister
 from egide.register.model import (
+    Activity,
+    CategoryUse,
     Claim,
     ConsentMechanism,
     IdentityProof,
     LegalBasis,
+    Purpose,
     RecipientKind,
     Register,
     Right,
@@ -104,6 +107,18 @@ def _parts(path: str) -> list[str | int]:
     return parts
 
 
+def _purposes(register: Register) -> Iterator[tuple[str, Activity, Purpose]]:
+    for a, activity in enumerate(register.activities):
+        for p, purpose in enumerate(activity.purposes):
+            yield f"activities[{a}].purposes[{p}]", activity, purpose
+
+
+def _categories(register: Register) -> Iterator[tuple[str, Activity, CategoryUse]]:
+    for a, activity in enumerate(register.activities):
+        for c, category in enumerate(activity.data_categories):
+            yield f"activities[{a}].data_categories[{c}]", activity, category
+
+
 # --- the rules ------------------------------------------------------------------------------
 
 
@@ -129,33 +144,29 @@ def _category_without_rule(register: Register) -> Iterator[_Hit]:
       "list the withdrawal channels (unsubscribe link, account settings, email...) under withdrawal_channels")
 def _consent_without_withdrawal(register: Register) -> Iterator[_Hit]:
     """A consent-based purpose with no withdrawal channel."""
-    for a, activity in enumerate(register.activities):
-        for p, purpose in enumerate(activity.purposes):
-            if purpose.legal_basis is LegalBasis.consent and not purpose.withdrawal_channels:
-                yield _Hit(f"activities[{a}].purposes[{p}]",
-                           f"{activity.key}: consent to {purpose.use} has no way to withdraw it")
+    for path, activity, purpose in _purposes(register):
+        if purpose.legal_basis is LegalBasis.consent and not purpose.withdrawal_channels:
+            yield _Hit(path, f"{activity.key}: consent to {purpose.use} has no way to withdraw it")
 
 
 @rule("legitimate_interest.no_statement", Severity.error, "art. 13(1)(d)",
       "state the legitimate interest pursued in legitimate_interest")
 def _legitimate_interest_without_statement(register: Register) -> Iterator[_Hit]:
     """A purpose on legitimate interests whose interest is not stated."""
-    for a, activity in enumerate(register.activities):
-        for p, purpose in enumerate(activity.purposes):
-            if purpose.legal_basis is LegalBasis.legitimate_interests and not purpose.legitimate_interest:
-                yield _Hit(f"activities[{a}].purposes[{p}].legal_basis",
-                           f"{activity.key}: {purpose.use} relies on a legitimate interest that is not stated")
+    for path, activity, purpose in _purposes(register):
+        if purpose.legal_basis is LegalBasis.legitimate_interests and not purpose.legitimate_interest:
+            yield _Hit(f"{path}.legal_basis",
+                       f"{activity.key}: {purpose.use} relies on a legitimate interest that is not stated")
 
 
 @rule("legal_obligation.no_reference", Severity.warning, "art. 6(3)",
       "name the law in legal_reference (code and article)")
 def _legal_obligation_without_reference(register: Register) -> Iterator[_Hit]:
     """A purpose or retention rule on a legal obligation that names no law."""
-    for a, activity in enumerate(register.activities):
-        for p, purpose in enumerate(activity.purposes):
-            if purpose.legal_basis is LegalBasis.legal_obligation and not purpose.legal_reference:
-                yield _Hit(f"activities[{a}].purposes[{p}].legal_basis",
-                           f"{activity.key}: {purpose.use} invokes a legal obligation without naming the law")
+    for path, activity, purpose in _purposes(register):
+        if purpose.legal_basis is LegalBasis.legal_obligation and not purpose.legal_reference:
+            yield _Hit(f"{path}.legal_basis",
+                       f"{activity.key}: {purpose.use} invokes a legal obligation without naming the law")
     for r, retention in enumerate(register.retention):
         if retention.legal_basis is LegalBasis.legal_obligation and not retention.legal_reference:
             yield _Hit(f"retention[{r}].legal_basis",
@@ -194,11 +205,9 @@ def _transfer_contradicts_statement(register: Register) -> Iterator[_Hit]:
       "never store the card security code: set stored: false and give it no retention rule")
 def _cvv_retained(register: Register) -> Iterator[_Hit]:
     """A card security code (CVV) that is stored or has a retention rule."""
-    for a, activity in enumerate(register.activities):
-        for c, category in enumerate(activity.data_categories):
-            if _is_card_security_code(category.key) and category.stored:
-                yield _Hit(f"activities[{a}].data_categories[{c}]",
-                           f"{activity.key}: the card security code ({category.key}) is stored")
+    for path, activity, category in _categories(register):
+        if _is_card_security_code(category.key) and category.stored:
+            yield _Hit(path, f"{activity.key}: the card security code ({category.key}) is stored")
     for r, retention in enumerate(register.retention):
         if any(_is_card_security_code(k) for k in retention.categories):
             yield _Hit(f"retention[{r}].categories", f"retention {retention.key!r} keeps the card security code")
@@ -259,22 +268,19 @@ def _cookie_consent_not_explicit(register: Register) -> Iterator[_Hit]:
       "ask for an active opt-in (unticked box), or rely on CPCE L34-5 soft opt-in for existing customers")
 def _pre_ticked_consent(register: Register) -> Iterator[_Hit]:
     """Consent assumed unless refused (pre-ticked box, automatic subscription)."""
-    for a, activity in enumerate(register.activities):
-        for p, purpose in enumerate(activity.purposes):
-            if purpose.consent is not None and purpose.consent.pre_ticked:
-                yield _Hit(f"activities[{a}].purposes[{p}].consent.pre_ticked",
-                           f"{activity.key}: people are subscribed to {purpose.use} unless they refuse")
+    for path, activity, purpose in _purposes(register):
+        if purpose.consent is not None and purpose.consent.pre_ticked:
+            yield _Hit(f"{path}.consent.pre_ticked",
+                       f"{activity.key}: people are subscribed to {purpose.use} unless they refuse")
 
 
 @rule("special_category.no_basis", Severity.error, "art. 9(1)-(2), art. 10",
       "name the art. 9(2) exception in special_category_basis, or stop processing the category")
 def _special_category_without_basis(register: Register) -> Iterator[_Hit]:
     """A special category (art. 9) or criminal data (art. 10) with no art. 9(2) basis."""
-    for a, activity in enumerate(register.activities):
-        for c, category in enumerate(activity.data_categories):
-            if any(covers(s, category.key) for s in SPECIAL_CATEGORIES) and category.special_category_basis is None:
-                yield _Hit(f"activities[{a}].data_categories[{c}]",
-                           f"{activity.key}: {category.key} is a special category with no art. 9(2) basis")
+    for path, activity, category in _categories(register):
+        if any(covers(s, category.key) for s in SPECIAL_CATEGORIES) and category.special_category_basis is None:
+            yield _Hit(path, f"{activity.key}: {category.key} is a special category with no art. 9(2) basis")
 
 
 SPECIAL_CATEGORIES = (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from egide.services.ports import StorePort as Store
 from egide.domain.audit import ChainReport, verify_chain
+from egide.services.ports import StorePort as Store
 
 
 def verify_audit_trail(store: Store) -> ChainReport:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from egide.services.ports import StorePort as Store
 from egide.domain.audit import AuditEvent
+from egide.domain.errors import ConflictError
 from egide.domain.records import RegisterVersion
 from egide.register.lint import Finding, Severity, lint_register
 from egide.register.loader import LoadedRegister
+from egide.services.ports import StorePort as Store
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,6 @@ def activate_register(store: Store, loaded: LoadedRegister, actor: str, strict: 
     """Store a validated register (if new) and make it the active version, with audit events in
     the same transaction. A register that did not validate never reaches this function, so an
     invalid file changes nothing. With ``strict``, error-level findings refuse the activation."""
-    from egide.domain.errors import ConflictError
-
     findings = lint_register(loaded)
     errors = [f for f in findings if f.severity is Severity.error]
     if strict and errors:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from egide.services.ports import StorePort as Store
 from egide.domain.audit import AuditEvent
 from egide.domain.identity import Identifier
 from egide.domain.records import DataSubject
+from egide.services.ports import StorePort as Store
 
 
 def register_data_subject(store: Store, identifiers: list[Identifier], actor: str) -> DataSubject:
