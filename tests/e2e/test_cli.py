@@ -116,3 +116,14 @@ def test_demo_runs_the_tour_and_exits(tmp_path):
     assert "OKASIO" in out and "statement.contradicted_by_transfer" in out and "intact" in out
     again = run("demo", "--no-serve", "--data-dir", tmp_path / "demo")
     assert again.exit_code == 0 and "already active" in again.stdout
+
+
+def test_history_lists_versions_with_who_activated_them(clean_register, tmp_path):
+    data_dir = tmp_path / "data"
+    run("--data-dir", data_dir, "init")
+    run("--data-dir", data_dir, "register", "activate", dump_yaml(clean_register, tmp_path / "v1.yaml"))
+    clean_register["policy"]["version"] = "2026-02"
+    run("--data-dir", data_dir, "register", "activate", dump_yaml(clean_register, tmp_path / "v2.yaml"))
+    versions = json.loads(run("--data-dir", data_dir, "register", "history", "--format", "json").stdout)
+    assert [(v["label"], v["active"]) for v in versions] == [("2026-01", False), ("2026-02", True)]
+    assert all(v["activated_by"] and v["sha256"] for v in versions)

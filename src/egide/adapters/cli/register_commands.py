@@ -185,4 +185,33 @@ def activate(
         typer.secho(f"{errors} error-level finding(s): run `egide register check {file}`", fg="yellow")
 
 
+@app.command()
+def history(format: Format = typer.Option(Format.text, "--format")) -> None:
+    """List the stored register versions: hash, label, effective date, when and by whom activated."""
+    from egide.bootstrap import build_app
+
+    with reported_errors():
+        app_ = build_app(STATE.settings())
+        try:
+            with app_.store.unit_of_work() as uow:
+                versions = uow.registers.all()
+        finally:
+            app_.close()
+    if format is Format.json:
+        typer.echo(json.dumps([{
+            "id": v.id, "sha256": v.sha256, "label": v.label, "controller": v.controller_name,
+            "effective_date": v.effective_date.isoformat() if v.effective_date else None,
+            "stored_at": v.stored_at.isoformat(), "stored_by": v.stored_by,
+            "activated_at": v.activated_at.isoformat() if v.activated_at else None,
+            "activated_by": v.activated_by, "active": v.is_active} for v in versions], indent=2, ensure_ascii=False))
+        return
+    if not versions:
+        typer.echo("no register stored yet: run `egide register activate FILE`")
+    for v in versions:
+        marker = "*" if v.is_active else " "
+        activated = f"activated {v.activated_at:%Y-%m-%d %H:%M} by {v.activated_by}" if v.activated_at else "never activated"
+        typer.echo(f"{marker} {v.id:>3} {v.sha256[:12]} {v.label:<24} effective {v.effective_date or 'undated'}  "
+                   f"{activated}  ({v.controller_name})")
+
+
 __all__ = ["app", "EXIT_BAD_INPUT"]
