@@ -13,6 +13,8 @@ from egide.adapters.store.engine import build_engine
 from egide.adapters.store.unit_of_work import Store
 from egide.domain.clock import Clock, SystemClock
 from egide.domain.errors import ConfigurationError
+from egide.services.active_register import RegisterCache
+from egide.services.decisions import DecisionPoint
 from egide.settings import Settings
 
 
@@ -22,6 +24,8 @@ class App:
     engine: Engine
     store: Store
     clock: Clock
+    registers: RegisterCache
+    decisions: DecisionPoint
 
     def close(self) -> None:
         self.engine.dispose()
@@ -32,7 +36,7 @@ def initialise(settings: Settings) -> list[str]:
     schema. Safe to run again: existing keys are kept and migrations are applied once."""
     done: list[str] = []
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if settings.encryption_key is None or settings.lookup_key is None:
+    if settings.encryption_key is None or settings.lookup_key is None or settings.signing_key is None:
         for path in create_key_files(settings.keys_dir):
             done.append(f"created key {path}")
     engine = build_engine(settings.resolved_database_url, echo=settings.sql_echo)
@@ -59,6 +63,10 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
         settings.keys_dir,
         settings.encryption_key.get_secret_value() if settings.encryption_key else None,
         settings.lookup_key.get_secret_value() if settings.lookup_key else None,
+        settings.signing_key.get_secret_value() if settings.signing_key else None,
     )
     clock = clock or SystemClock()
-    return App(settings=settings, engine=engine, store=Store(engine, keyring, clock), clock=clock)
+    store = Store(engine, keyring, clock)
+    registers = RegisterCache(store)
+    decisions = DecisionPoint(store, registers, ttl=settings.decision_cache_seconds)
+    return App(settings=settings, engine=engine, store=store, clock=clock, registers=registers, decisions=decisions)

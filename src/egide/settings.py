@@ -45,6 +45,22 @@ class Settings(BaseSettings):
         description="Base64 of 32 bytes: the HMAC-SHA256 key for identifier lookups. "
         "Default: the file keys/lookup.key in data_dir, created by `egide init`. Never stored in the database.",
     )
+    signing_key: SecretStr | None = Field(
+        None,
+        description="Base64 of 32 bytes: the HMAC key that signs links sent to people (one-click unsubscribe). "
+        "Default: the file keys/signing.key in data_dir, created by `egide init`.",
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address people reach Egide at: unsubscribe links and the banner's endpoints are built on it.",
+    )
+    api_token: SecretStr | None = Field(
+        None,
+        description="When set, the decision and list endpoints of the HTTP API require `Authorization: Bearer <token>`. "
+        "Unset: they answer on the address `egide serve` binds (loopback by default).",
+    )
+    decision_cache_seconds: float = Field(
+        5.0, description="How long a decision for 'now' is reused; writes in the same process invalidate at once.")
     actor: str = Field(
         default_factory=lambda: f"cli:{os.environ.get('USER') or os.environ.get('USERNAME') or 'unknown'}",
         description="Who the CLI acts as, written in every audit event it causes.",

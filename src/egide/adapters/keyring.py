@@ -27,6 +27,15 @@ KEY_VERSION = 1
 class Keyring:
     encryption_key: bytes
     lookup_key: bytes
+    signing_key: bytes
+
+    def sign(self, message: bytes) -> str:
+        """An HMAC-SHA256 signature (base64url) for links sent to people (unsubscribe)."""
+        digest = hmac.new(self.signing_key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def verify(self, message: bytes, signature: str) -> bool:
+        return hmac.compare_digest(self.sign(message), signature)
 
     def seal(self, plaintext: str, context: str) -> bytes:
         nonce = os.urandom(12)
@@ -58,7 +67,7 @@ def create_key_files(keys_dir: Path) -> list[Path]:
     keys_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(keys_dir, 0o700)
     created = []
-    for name in ("encryption.key", "lookup.key"):
+    for name in ("encryption.key", "lookup.key", "signing.key"):
         path = keys_dir / name
         if path.exists():
             continue
@@ -69,7 +78,8 @@ def create_key_files(keys_dir: Path) -> list[Path]:
     return created
 
 
-def load_keyring(keys_dir: Path, encryption_key: str | None, lookup_key: str | None) -> Keyring:
+def load_keyring(keys_dir: Path, encryption_key: str | None, lookup_key: str | None,
+                 signing_key: str | None = None) -> Keyring:
     def read(name: str, given: str | None, env: str) -> bytes:
         if given:
             return _decode(env, given)
@@ -80,4 +90,5 @@ def load_keyring(keys_dir: Path, encryption_key: str | None, lookup_key: str | N
         return _decode(str(path), path.read_text())
 
     return Keyring(read("encryption.key", encryption_key, "EGIDE_ENCRYPTION_KEY"),
-                   read("lookup.key", lookup_key, "EGIDE_LOOKUP_KEY"))
+                   read("lookup.key", lookup_key, "EGIDE_LOOKUP_KEY"),
+                   read("signing.key", signing_key, "EGIDE_SIGNING_KEY"))

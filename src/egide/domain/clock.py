@@ -32,3 +32,10 @@ class FixedClock:
 
     def set(self, at: datetime) -> None:
         self._at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def naive_utc(at: datetime) -> datetime:
+    """The form the store keeps instants in (UTC, no offset), so stored and current times compare."""
+    if at.tzinfo is not None:
+        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    return at

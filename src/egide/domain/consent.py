@@ -72,7 +72,8 @@ def consent_state(
     relevant = [e for e in events if e.purpose == purpose and e.at <= at]
     if not relevant:
         return ConsentState(purpose, ConsentStatus.none, None, None)
-    last = max(relevant, key=lambda e: e.at)
+    # The latest by time; among events of the same instant, the one recorded last (events come in ledger order).
+    last = max(enumerate(relevant), key=lambda pair: (pair[1].at, pair[0]))[1]
     if last.action is ConsentAction.withdrawn:
         return ConsentState(purpose, ConsentStatus.withdrawn, last, None)
     if last.action is ConsentAction.expired:
@@ -86,3 +87,47 @@ def consent_state(
     if major_change_at is not None and last.at < major_change_at <= at:
         return ConsentState(purpose, ConsentStatus.outdated, last, expires_at)
     return ConsentState(purpose, ConsentStatus.valid, last, expires_at)
+
+
+class ConsentChannel(str, Enum):
+    banner = "banner"
+    form = "form"
+    email_link = "email_link"
+    api = "api"
+    phone = "phone"
+    import_ = "import"
+
+
+@dataclass(frozen=True)
+class ConsentProof:
+    """What shows the choice was informed and free: the notice and script shown, how, from where."""
+
+    channel: ConsentChannel
+    register_version: str
+    notice_sha256: str | None = None
+    banner_sha256: str | None = None
+    language: str | None = None
+    ip_truncated: str | None = None
+    user_agent: str | None = None
+    idempotency_key: str | None = None
+
+
+def truncate_ip(address: str | None) -> str | None:
+    """IPv4 with its last octet masked, IPv6 cut to its /48: enough to prove, too little to track."""
+    import ipaddress
+
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def next_action(previous: ConsentStatus, accepted: bool) -> ConsentAction:
+    """A new choice: accepting is 'given'; refusing what was valid is 'withdrawn', else 'refused'."""
+    if accepted:
+        return ConsentAction.given
+    return ConsentAction.withdrawn if previous is ConsentStatus.valid else ConsentAction.refused

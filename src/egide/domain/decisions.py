@@ -76,6 +76,7 @@ class Decision:
     reasons: tuple[str, ...]
     evidence: tuple[str, ...] = ()
     evaluated: tuple[str, ...] = field(default_factory=tuple)
+    valid_until: datetime | None = None  # a consent's expiry: the answer may change then
 
     @property
     def allowed(self) -> bool:
@@ -89,10 +90,12 @@ def _covers(general: str, specific: str) -> bool:
 def decide(policy: PurposePolicy | None, purpose: str, facts: SubjectFacts, at: datetime) -> Decision:
     evaluated: list[str] = []
 
-    def done(outcome: Outcome, rule: str, reason: str, evidence: tuple[str, ...] = ()) -> Decision:
-        evaluated.append(rule)
+    def done(outcome: Outcome, rule: str, reason: str, evidence: tuple[str, ...] = (),
+             valid_until: datetime | None = None) -> Decision:
+        if not evaluated or evaluated[-1] != rule:
+            evaluated.append(rule)
         return Decision(outcome, purpose, policy.legal_basis if policy else None, rule, (reason,), evidence,
-                        tuple(evaluated))
+                        tuple(evaluated), valid_until)
 
     if policy is None:
         return done(Outcome.deny, "purpose.unknown",
@@ -127,7 +130,8 @@ def _by_legal_basis(policy: PurposePolicy, purpose: str, facts: SubjectFacts, at
         if state.status is ConsentStatus.valid:
             return done(Outcome.allow, "consent.valid",
                         f"consent given on {state.decided_by.at:%Y-%m-%d} under register version "  # type: ignore[union-attr]
-                        f"{state.decided_by.register_version}, valid until {state.expires_at:%Y-%m-%d}", evidence)
+                        f"{state.decided_by.register_version[:12]}, valid until {state.expires_at:%Y-%m-%d}", evidence,
+                        state.expires_at)
         return done(Outcome.deny, f"consent.{state.status.value}", {
             ConsentStatus.none: "no consent was ever given for this purpose",
             ConsentStatus.refused: "the person refused consent",

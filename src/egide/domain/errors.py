@@ -31,7 +31,8 @@ class Problem:
         return place
 
     def __str__(self) -> str:
-        text = f"{self.where()}: {self.path + ': ' if self.path else ''}{self.message}"
+        place = f"{self.where()}: " if self.file or self.line else ""
+        text = f"{place}{self.path + ': ' if self.path else ''}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text

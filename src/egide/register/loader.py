@@ -1,21 +1,24 @@
 """Read a register from YAML with every error placed at its file, line, column and field.
 
-ruamel.yaml keeps the position of every key and item, so a Pydantic error's location
-(``activities.2.purposes.0.legal_basis``) maps back to the line a person edits.
+libyaml parses (fast); when a place is needed (an error, a lint finding), ruamel.yaml parses
+the same text again keeping the position of every key and item, so a Pydantic error's
+location (``activities.2.purposes.0.legal_basis``) maps back to the line a person edits.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import yaml
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import YAMLError
 
 from egide.domain.errors import InvalidInputError, Problem, UnreadableInputError
 from egide.register.model import Register
@@ -31,11 +34,18 @@ class LoadedRegister:
     register: Register
     text: str
     file: str
-    tree: Any  # the ruamel tree, to place later findings at their line
+    _positions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def tree(self) -> Any:
+        """The ruamel tree with every node's position, parsed only when a place is asked for."""
+        if "tree" not in self._positions:
+            self._positions["tree"] = _positions_tree(self.text)
+        return self._positions["tree"]
 
     def locate(self, path: Iterable[str | int]) -> tuple[int | None, int | None]:
         return locate(self.tree, path)
@@ -67,39 +77,63 @@ def load_register(path: str | Path) -> LoadedRegister:
 
 
 def parse_register(text: str, file: str = "<register>") -> LoadedRegister:
-    tree = _parse_yaml(text, file)
-    if not isinstance(tree, dict):
+    data = _parse_yaml(text, file)
+    if not isinstance(data, dict):
         raise InvalidInputError(
             f"{file}: a register is a YAML mapping with policy, controller and activities",
             problems=[Problem("the document is not a mapping", file=file, line=1, column=1)],
         )
     try:
-        register = Register.model_validate(tree)
+        register = Register.model_validate(data)
     except ValidationError as exc:
+        tree = _positions_tree(text)
         problems = [_problem_from_pydantic(err, tree, file) for err in exc.errors()]
         raise InvalidInputError(f"{file}: the register is not valid ({len(problems)} problem(s))",
                                 problems=problems) from None
-    problems = [
-        _placed(p, tree, file) for p in validate_register(register)
-    ]
+    problems = validate_register(register)
     if problems:
+        tree = _positions_tree(text)
         raise InvalidInputError(f"{file}: the register is not valid ({len(problems)} problem(s))",
-                                problems=problems)
-    return LoadedRegister(register=register, text=text, file=file, tree=tree)
+                                problems=[_placed(p, tree, file) for p in problems])
+    return LoadedRegister(register=register, text=text, file=file)
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's fast parser, with YAML 1.2 booleans (only true/false: `NO` is Norway, not False)
+    and duplicate keys refused."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(key, key_node.start_mark)
+            seen[key] = True
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, mark: Any) -> None:
+        super().__init__(key)
+        self.key, self.mark = key, mark
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
 
 
 def _parse_yaml(text: str, file: str) -> Any:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
     try:
-        return yaml.load(text)
-    except DuplicateKeyError as exc:
-        mark = exc.problem_mark
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except _DuplicateKey as exc:
         raise InvalidInputError(f"{file}: duplicate key", problems=[Problem(
-            _first_line(exc.problem) or "duplicate key in a mapping", file=file,
-            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+            f"duplicate key {exc.key!r}", file=file, line=exc.mark.line + 1, column=exc.mark.column + 1,
             hint="each key may appear once in a mapping")]) from None
-    except MarkedYAMLError as exc:
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise UnreadableInputError(
             f"{file}:{mark.line + 1 if mark else '?'}:{mark.column + 1 if mark else '?'}: "
@@ -108,8 +142,16 @@ def _parse_yaml(text: str, file: str) -> Any:
             details={"file": file, "line": mark.line + 1 if mark else None,
                      "column": mark.column + 1 if mark else None},
         ) from None
-    except YAMLError as exc:
+    except yaml.YAMLError as exc:
         raise UnreadableInputError(f"{file}: not valid YAML: {exc}") from None
+
+
+def _positions_tree(text: str) -> Any:
+    """ruamel.yaml keeps each node's line and column (slower: used only to place messages)."""
+    try:
+        return YAML(typ="rt").load(text)
+    except (YAMLError, DuplicateKeyError):
+        return None
 
 
 def _first_line(text: str | None) -> str | None:

@@ -1,11 +1,42 @@
-"""Verify the audit trail's hash chain."""
+"""Verify the audit trail's hash chain, and the consent ledger against it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from egide.domain.audit import ChainReport, verify_chain
 from egide.services.ports import StorePort as Store
 
 
+@dataclass(frozen=True)
+class LedgerReport:
+    """Each consent event must match its own digest and the digest its audit event recorded."""
+
+    events_checked: int
+    first_problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_problem is None
+
+
 def verify_audit_trail(store: Store) -> ChainReport:
     with store.unit_of_work() as uow:
         return verify_chain(uow.audit.events(), uow.audit.head())
+
+
+def verify_consent_ledger(store: Store) -> LedgerReport:
+    with store.unit_of_work() as uow:
+        audited = {e.object_id: e.payload.get("record_sha256") for e in uow.audit.events()
+                   if e.object_type == "consent_event"}
+        digests = uow.consents.row_digests()  # type: ignore[attr-defined]
+    for event_id, (stored, recomputed) in sorted(digests.items()):
+        if stored != recomputed:
+            return LedgerReport(len(digests), f"consent event {event_id} was altered after it was recorded")
+        if audited.get(event_id) != stored:
+            return LedgerReport(len(digests), f"consent event {event_id} has no matching audit event "
+                                              "(inserted or altered outside Egide)")
+    missing = sorted(set(audited) - set(digests))
+    if missing:
+        return LedgerReport(len(digests), f"consent event {missing[0]} was removed from the ledger")
+    return LedgerReport(len(digests), None)

@@ -8,7 +8,8 @@ from egide.domain.audit import AuditEvent
 from egide.domain.errors import ConflictError
 from egide.domain.records import RegisterVersion
 from egide.register.lint import Finding, Severity, lint_register
-from egide.register.loader import LoadedRegister
+from egide.register.diff import diff_registers, is_major
+from egide.register.loader import LoadedRegister, parse_register
 from egide.services.ports import StorePort as Store
 
 
@@ -44,12 +45,21 @@ def activate_register(store: Store, loaded: LoadedRegister, actor: str, strict: 
                 at=now, by=actor)
             uow.audit.record(AuditEvent("register.version_stored", actor, "register_version", loaded.sha256,
                                         {"label": policy.version, "version_id": version.id}))
-        uow.registers.activate(version.id, at=now, by=actor)
+        notice_change = _notice_change(uow.registers.content(previous.id) if previous else None, loaded)
+        uow.registers.activate(version.id, at=now, by=actor, notice_change=notice_change)
         uow.audit.record(AuditEvent(
             "register.activated", actor, "register_version", loaded.sha256,
-            {"label": policy.version, "version_id": version.id,
+            {"label": policy.version, "version_id": version.id, "notice_change": notice_change,
              "previous": previous.sha256 if previous else None,
              "findings": {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}}))
         active = uow.registers.active()
     assert active is not None
     return Activation(active, previous, True, findings)
+
+
+def _notice_change(previous_text: str | None, loaded: LoadedRegister) -> str:
+    """first, major (people must be told; consents given before are asked again) or minor."""
+    if previous_text is None:
+        return "first"
+    previous = parse_register(previous_text, "previous active register").register
+    return "major" if is_major(diff_registers(previous, loaded.register)) else "minor"

@@ -16,12 +16,13 @@ app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 def verify(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Walk the hash chain; name the first event altered, removed or inserted. Exit 1 if broken."""
     from egide.bootstrap import build_app
-    from egide.services.audit import verify_audit_trail
+    from egide.services.audit import verify_audit_trail, verify_consent_ledger
 
     with reported_errors():
         app_ = build_app(STATE.settings())
         try:
             report = verify_audit_trail(app_.store)
+            ledger = verify_consent_ledger(app_.store)
         finally:
             app_.close()
     if as_json:
@@ -29,7 +30,9 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print the report 
         typer.echo(json.dumps({"intact": report.intact, "events_checked": report.events_checked,
                                "head_seq": report.head_seq,
                                "first_break": None if brk is None else
-                               {"seq": brk.seq, "kind": brk.kind, "message": brk.message}}))
+                               {"seq": brk.seq, "kind": brk.kind, "message": brk.message},
+                               "consent_ledger": {"intact": ledger.intact, "events_checked": ledger.events_checked,
+                                                  "first_problem": ledger.first_problem}}))
     elif report.intact:
         typer.secho(f"audit trail intact: {report.events_checked} event(s), head {report.head_seq} "
                     f"({(report.head_hash or '')[:12]})", fg="green")
@@ -37,7 +40,12 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print the report 
         assert report.first_break is not None
         typer.secho(f"audit trail BROKEN at event {report.first_break.seq} ({report.first_break.kind}): "
                     f"{report.first_break.message}", fg="red")
-    if not report.intact:
+    if not as_json:
+        if ledger.intact:
+            typer.secho(f"consent ledger intact: {ledger.events_checked} event(s) match their audit events", fg="green")
+        else:
+            typer.secho(f"consent ledger BROKEN: {ledger.first_problem}", fg="red")
+    if not (report.intact and ledger.intact):
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from egide import __version__
-from egide.adapters.cli import audit_commands, notice_commands, register_commands  # noqa: F401 (registers commands)
+from egide.adapters.cli import audit_commands, consent_commands, notice_commands, register_commands  # noqa: F401 (registers commands)
 from egide.adapters.cli.context import STATE
 from egide.adapters.cli.demo import demo
 from egide.adapters.cli.errors import reported_errors
@@ -21,7 +21,12 @@ app = typer.Typer(
 )
 app.add_typer(register_commands.app, name="register")
 app.add_typer(audit_commands.app, name="audit")
+app.add_typer(consent_commands.consent_app, name="consent")
+app.add_typer(consent_commands.subject_app, name="subject")
+app.add_typer(consent_commands.marketing_app, name="marketing")
 app.command()(demo)
+app.command()(consent_commands.decide)
+app.command()(consent_commands.serve)
 
 
 @app.callback()

@@ -61,11 +61,17 @@ class RegisterVersions:
         found = self._c.execute(select(register_versions).where(register_versions.c.id == version_id)).one()
         return _register_version(found)
 
-    def activate(self, version_id: int, *, at: datetime, by: str) -> None:
+    def activate(self, version_id: int, *, at: datetime, by: str, notice_change: str) -> None:
         self._c.execute(update(register_versions).where(register_versions.c.is_active.is_(True))
                         .values(is_active=False))
         self._c.execute(update(register_versions).where(register_versions.c.id == version_id)
-                        .values(is_active=True, activated_at=utc_naive(at), activated_by=by))
+                        .values(is_active=True, activated_at=utc_naive(at), activated_by=by,
+                                notice_change=notice_change))
+
+    def last_major_change_at(self) -> datetime | None:
+        """When people were last owed a new notice: consents given before must be asked again."""
+        return self._c.execute(select(func.max(register_versions.c.activated_at)).where(
+            register_versions.c.notice_change == "major")).scalar_one_or_none()
 
 
 def _register_version(row) -> RegisterVersion:  # type: ignore[no-untyped-def]
@@ -109,6 +115,28 @@ class DataSubjects:
             ).distinct()
         ).scalars().all()
         return [s for s in (self.get(i) for i in sorted(ids)) if s is not None]
+
+    def find_many(self, identifiers: list[Identifier]) -> dict[tuple[str, str], list[str]]:
+        """(kind, value) -> subject ids, for many identifiers in a few queries."""
+        wanted = {(i.kind.value, self._keys.lookup_hash(i)): (i.kind.value, i.value) for i in identifiers}
+        found: dict[tuple[str, str], list[str]] = {}
+        by_kind: dict[str, list[str]] = {}
+        for kind, lookup in wanted:
+            by_kind.setdefault(kind, []).append(lookup)
+        for kind, lookups in by_kind.items():
+            for start in range(0, len(lookups), 1000):
+                rows = self._c.execute(select(subject_identifiers.c.lookup_hash, subject_identifiers.c.subject_id)
+                                       .where(subject_identifiers.c.kind == kind,
+                                              subject_identifiers.c.lookup_hash.in_(lookups[start:start + 1000]))
+                                       ).all()
+                for lookup, subject_id in rows:
+                    found.setdefault(wanted[(kind, lookup)], []).append(subject_id)
+        return {k: sorted(set(v)) for k, v in found.items()}
+
+    def by_lookup_hash(self, kind: str, lookup_hash: str) -> list[str]:
+        return sorted(self._c.execute(select(subject_identifiers.c.subject_id).where(
+            subject_identifiers.c.kind == kind, subject_identifiers.c.lookup_hash == lookup_hash).distinct()
+        ).scalars().all())
 
     def get(self, subject_id: str) -> DataSubject | None:
         row = self._c.execute(select(data_subjects).where(data_subjects.c.id == subject_id)).first()

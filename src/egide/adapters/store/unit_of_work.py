@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from egide.adapters.keyring import Keyring
+from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.domain.clock import Clock
 from egide.domain.errors import StoreError
@@ -22,6 +23,10 @@ class UnitOfWork:
     registers: RegisterVersions
     subjects: DataSubjects
     audit: AuditTrail
+    consents: ConsentLedger
+    lists: MarketingLists
+    states: SubjectStates
+    pending: PendingActions
 
 
 class Store:
@@ -40,6 +45,10 @@ class Store:
                     registers=RegisterVersions(connection),
                     subjects=DataSubjects(connection, self.keyring),
                     audit=AuditTrail(connection, self.clock),
+                    consents=ConsentLedger(connection),
+                    lists=MarketingLists(connection, self.keyring),
+                    states=SubjectStates(connection),
+                    pending=PendingActions(connection),
                 )
         except DBAPIError as exc:
             raise StoreError(f"the store failed: {exc.orig}", details={"statement": exc.statement}) from exc
