@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.repositories import utc_naive
@@ -65,7 +65,7 @@ class ConsentLedger:
             "idempotency_key": idempotency_key,
         }
         row["record_sha256"] = record_digest(row)
-        self._c.execute(insert(consent_events).values(**row))
+        self._c.execute(insert(consent_events), row)
         return StoredConsentEvent(ConsentEvent(str(row["id"]), purpose, action, utc_naive(at), proof.register_version),
                                   subject_id, browser_id, choice_id, str(row["record_sha256"]))
 
@@ -83,19 +83,15 @@ class ConsentLedger:
         return [_stored(r).event for r in rows]
 
     def events_by_subject(self, subject_ids: list[str], purpose: str) -> dict[str, list[ConsentEvent]]:
-        """subject id -> its events for ``purpose`` (its own and its linked browsers'), chunked IN queries."""
-        out: dict[str, list[ConsentEvent]] = {}
+        """subject id -> its events for ``purpose`` (its own and its linked browsers'), in ledger order.
+        Two indexed queries per chunk (an OR across the join would scan the ledger)."""
+        out: dict[str, list[tuple[object, int, ConsentEvent]]] = {}
         for start in range(0, len(subject_ids), 1000):
-            chunk = subject_ids[start:start + 1000]
-            owner = func.coalesce(consent_events.c.subject_id, browser_links.c.subject_id).label("owner")
-            rows = self._c.execute(_in_ledger_order(
-                select(consent_events, owner)
-                .outerjoin(browser_links, browser_links.c.browser_id == consent_events.c.browser_id)
-                .where(or_(consent_events.c.subject_id.in_(chunk), browser_links.c.subject_id.in_(chunk)),
-                       consent_events.c.purpose == purpose))).all()
-            for r in rows:
-                out.setdefault(r.owner, []).append(_stored(r).event)
-        return out
+            params = {"ids": subject_ids[start:start + 1000], "purpose": purpose}
+            for statement in (_OWN_EVENTS, _BROWSER_EVENTS):
+                for r in self._c.execute(statement, params):
+                    out.setdefault(r.owner, []).append((r.recorded_at, r.seq or 0, _stored(r).event))
+        return {owner: [e for _, _, e in sorted(rows, key=lambda x: (x[0], x[1]))] for owner, rows in out.items()}
 
     def link_browser(self, browser_id: str, subject_id: str, at: datetime) -> bool:
         exists = self._c.execute(select(browser_links.c.subject_id).where(
@@ -126,6 +122,19 @@ class ConsentLedger:
                                .group_by(consent_events.c.purpose, consent_events.c.register_version,
                                          consent_events.c.action)).all()
         return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def _with_seq(query):  # type: ignore[no-untyped-def]
+    return query.outerjoin(audit_events, and_(audit_events.c.object_type == "consent_event",
+                                              audit_events.c.object_id == consent_events.c.id))
+
+
+_OWN_EVENTS = _with_seq(select(consent_events, consent_events.c.subject_id.label("owner"), audit_events.c.seq)).where(
+    consent_events.c.subject_id.in_(bindparam("ids", expanding=True)), consent_events.c.purpose == bindparam("purpose"))
+_BROWSER_EVENTS = _with_seq(
+    select(consent_events, browser_links.c.subject_id.label("owner"), audit_events.c.seq)
+    .join(browser_links, browser_links.c.browser_id == consent_events.c.browser_id)).where(
+    browser_links.c.subject_id.in_(bindparam("ids", expanding=True)), consent_events.c.purpose == bindparam("purpose"))
 
 
 def _in_ledger_order(query):  # type: ignore[no-untyped-def]
@@ -160,8 +169,8 @@ class MarketingLists:
             marketing_lists.c.lookup_hash == lookup_hash, marketing_lists.c.channel == channel)).first()
         if present:
             return False
-        self._c.execute(insert(marketing_lists).values(list=list_name, kind=kind, lookup_hash=lookup_hash,
-                                                       channel=channel, added_at=utc_naive(at), source=source))
+        self._c.execute(insert(marketing_lists), {"list": list_name, "kind": kind, "lookup_hash": lookup_hash,
+                                                  "channel": channel, "added_at": utc_naive(at), "source": source})
         return True
 
     def lists_holding(self, identifiers: Iterable[Identifier], channel: str) -> set[str]:
@@ -177,13 +186,16 @@ class MarketingLists:
         """lookup_hash -> lists, for many people at once (one query per chunk, not per person)."""
         found: dict[str, set[str]] = {}
         for start in range(0, len(hashes), 1000):
-            chunk = hashes[start:start + 1000]
-            rows = self._c.execute(select(marketing_lists.c.lookup_hash, marketing_lists.c.list).where(
-                marketing_lists.c.kind == kind, marketing_lists.c.lookup_hash.in_(chunk),
-                marketing_lists.c.channel.in_([channel, "all"]))).all()
+            rows = self._c.execute(_HOLDING, {"kind": kind, "hashes": hashes[start:start + 1000],
+                                              "channels": [channel, "all"]})
             for h, name in rows:
                 found.setdefault(h, set()).add(name)
         return found
+
+
+_HOLDING = select(marketing_lists.c.lookup_hash, marketing_lists.c.list).where(
+    marketing_lists.c.kind == bindparam("kind"), marketing_lists.c.lookup_hash.in_(bindparam("hashes", expanding=True)),
+    marketing_lists.c.channel.in_(bindparam("channels", expanding=True)))
 
 
 class SubjectStates:
@@ -207,31 +219,22 @@ class SubjectStates:
     def restrictions_by_subject(self, subject_ids: list[str], at: datetime) -> dict[str, list[Restriction]]:
         out: dict[str, list[Restriction]] = {}
         for start in range(0, len(subject_ids), 1000):
-            rows = self._c.execute(select(restrictions).where(
-                restrictions.c.subject_id.in_(subject_ids[start:start + 1000]),
-                restrictions.c.started_at <= utc_naive(at),
-                or_(restrictions.c.lifted_at.is_(None), restrictions.c.lifted_at > utc_naive(at)))).all()
-            for r in rows:
+            for r in self._c.execute(_RESTRICTIONS, {"ids": subject_ids[start:start + 1000], "at": utc_naive(at)}):
                 out.setdefault(r.subject_id, []).append(Restriction(r.id, r.reason, tuple(json.loads(r.purposes))))
         return out
 
     def objections_by_subject(self, subject_ids: list[str], at: datetime) -> dict[str, list[Objection]]:
         out: dict[str, list[Objection]] = {}
         for start in range(0, len(subject_ids), 1000):
-            rows = self._c.execute(select(objections).where(
-                objections.c.subject_id.in_(subject_ids[start:start + 1000]),
-                objections.c.received_at <= utc_naive(at))).all()
-            for r in rows:
+            for r in self._c.execute(_OBJECTIONS, {"ids": subject_ids[start:start + 1000], "at": utc_naive(at)}):
                 out.setdefault(r.subject_id, []).append(Objection(r.id, r.purpose, r.status == "upheld"))
         return out
 
     def live_contracts(self, subject_ids: list[str], activity: str, at: datetime) -> set[str]:
         live: set[str] = set()
         for start in range(0, len(subject_ids), 1000):
-            live.update(self._c.execute(select(contracts.c.subject_id).where(
-                contracts.c.subject_id.in_(subject_ids[start:start + 1000]), contracts.c.activity == activity,
-                contracts.c.started_at <= utc_naive(at),
-                or_(contracts.c.ended_at.is_(None), contracts.c.ended_at > utc_naive(at)))).scalars().all())
+            live.update(self._c.execute(_LIVE_CONTRACTS, {"ids": subject_ids[start:start + 1000],
+                                                          "activity": activity, "at": utc_naive(at)}).scalars())
         return live
 
     def object(self, subject_id: str, purpose: str, at: datetime) -> str:
@@ -255,6 +258,16 @@ class SubjectStates:
         result = self._c.execute(update(contracts).where(contracts.c.id == contract_id, contracts.c.ended_at.is_(None))
                                  .values(ended_at=utc_naive(at)))
         return result.rowcount == 1
+
+
+_RESTRICTIONS = select(restrictions).where(
+    restrictions.c.subject_id.in_(bindparam("ids", expanding=True)), restrictions.c.started_at <= bindparam("at"),
+    or_(restrictions.c.lifted_at.is_(None), restrictions.c.lifted_at > bindparam("at")))
+_OBJECTIONS = select(objections).where(objections.c.subject_id.in_(bindparam("ids", expanding=True)),
+                                       objections.c.received_at <= bindparam("at"))
+_LIVE_CONTRACTS = select(contracts.c.subject_id).where(
+    contracts.c.subject_id.in_(bindparam("ids", expanding=True)), contracts.c.activity == bindparam("activity"),
+    contracts.c.started_at <= bindparam("at"), or_(contracts.c.ended_at.is_(None), contracts.c.ended_at > bindparam("at")))
 
 
 class PendingActions:

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.tables import (
@@ -83,6 +83,11 @@ def _register_version(row) -> RegisterVersion:  # type: ignore[no-untyped-def]
     )
 
 
+_FIND_MANY = select(subject_identifiers.c.lookup_hash, subject_identifiers.c.subject_id).where(
+    subject_identifiers.c.kind == bindparam("kind"),
+    subject_identifiers.c.lookup_hash.in_(bindparam("hashes", expanding=True)))
+
+
 class DataSubjects:
     """Data subjects and their identifiers, stored sealed and found by keyed hash."""
 
@@ -92,7 +97,7 @@ class DataSubjects:
 
     def add(self, identifiers: list[Identifier], at: datetime) -> DataSubject:
         subject_id = str(uuid.uuid4())
-        self._c.execute(insert(data_subjects).values(id=subject_id, created_at=utc_naive(at)))
+        self._c.execute(insert(data_subjects), {"id": subject_id, "created_at": utc_naive(at)})
         self.add_identifiers(subject_id, identifiers, at)
         return DataSubject(subject_id, utc_naive(at), tuple(identifiers))
 
@@ -125,11 +130,8 @@ class DataSubjects:
             by_kind.setdefault(kind, []).append(lookup)
         for kind, lookups in by_kind.items():
             for start in range(0, len(lookups), 1000):
-                rows = self._c.execute(select(subject_identifiers.c.lookup_hash, subject_identifiers.c.subject_id)
-                                       .where(subject_identifiers.c.kind == kind,
-                                              subject_identifiers.c.lookup_hash.in_(lookups[start:start + 1000]))
-                                       ).all()
-                for lookup, subject_id in rows:
+                for lookup, subject_id in self._c.execute(_FIND_MANY, {"kind": kind,
+                                                                      "hashes": lookups[start:start + 1000]}):
                     found.setdefault(wanted[(kind, lookup)], []).append(subject_id)
         return {k: sorted(set(v)) for k, v in found.items()}
 
@@ -154,6 +156,13 @@ class DataSubjects:
         return self._c.execute(select(func.count()).select_from(data_subjects)).scalar_one()
 
 
+# Statements built once: executing them with parameters reuses their compiled form (hot path).
+_LOCK_HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+_INSERT_EVENT = insert(audit_events)
+_MOVE_HEAD = (update(audit_head).where(audit_head.c.id == 1)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+
+
 class AuditTrail:
     """Appends hash-chained events; the head row is locked for the append so that concurrent
     transactions serialise (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE already holds SQLite's lock)."""
@@ -163,19 +172,19 @@ class AuditTrail:
         self._clock = clock
 
     def record(self, event: AuditEvent) -> ChainedEvent:
-        head = self._c.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
-                               .with_for_update()).one()
+        head = self._c.execute(_LOCK_HEAD).one()
         seq = head.seq + 1
         at = utc_naive(self._clock.now())
         payload = json.loads(json.dumps(event.payload, default=str))
         digest = event_hash(seq=seq, occurred_at=at, action=event.action, actor=event.actor,
                             object_type=event.object_type, object_id=event.object_id,
                             payload=payload, prev_hash=head.hash)
-        self._c.execute(insert(audit_events).values(
-            seq=seq, occurred_at=at, action=event.action, actor=event.actor, object_type=event.object_type,
-            object_id=event.object_id, payload=json.dumps(payload, sort_keys=True, ensure_ascii=False),
-            prev_hash=head.hash, hash=digest))
-        self._c.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest))
+        self._c.execute(_INSERT_EVENT, {
+            "seq": seq, "occurred_at": at, "action": event.action, "actor": event.actor,
+            "object_type": event.object_type, "object_id": event.object_id,
+            "payload": json.dumps(payload, sort_keys=True, ensure_ascii=False), "prev_hash": head.hash,
+            "hash": digest})
+        self._c.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
         return ChainedEvent(seq, at, event.action, event.actor, event.object_type, event.object_id,
                             payload, head.hash, digest)
 
