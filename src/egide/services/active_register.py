@@ -82,6 +82,12 @@ class RegisterCache:
             self._checked_at = now
             return self._current
 
+    def current(self) -> ActiveRegister | None:
+        """The register as last read, without touching the store (for hot paths); get() refreshes."""
+        if time.monotonic() - self._checked_at >= self.check_every:
+            return self.get()
+        return self._current
+
     def refresh(self) -> ActiveRegister | None:
         self._checked_at = 0.0
         return self.get()

@@ -50,13 +50,19 @@ class DecisionPoint:
             raise ConfigurationError("no register is active: run `egide register activate FILE`")
         return active
 
+    def cached(self, identifier: Identifier, purpose: str) -> PersonDecision | None:
+        """The cached decision for now, if still valid (no I/O: safe on an event loop)."""
+        hit = self._cache.get((identifier.kind.value, identifier.value, purpose))
+        if hit is None or hit[1] <= time.monotonic():
+            return None
+        active = self.registers.current()
+        return hit[0] if active is not None and hit[2] == active.sha256 else None
+
     def decide(self, identifier: Identifier, purpose: str, at: datetime | None = None) -> PersonDecision:
         if at is None:
-            key = (identifier.kind.value, identifier.value, purpose)
-            hit = self._cache.get(key)
-            active = self.registers.get()
-            if hit is not None and hit[1] > time.monotonic() and active is not None and hit[2] == active.sha256:
-                return hit[0]
+            hit = self.cached(identifier, purpose)
+            if hit is not None:
+                return hit
         return self.decide_many([identifier], purpose, at)[0]
 
     def decide_many(self, identifiers: list[Identifier], purpose: str, at: datetime | None = None) -> list[PersonDecision]:
@@ -65,16 +71,27 @@ class DecisionPoint:
                                     problems=[Problem("split the list", "identifiers")])
         active = self.active()
         moment = naive_utc(at or self.store.clock.now())
-        policy = active.policy(purpose)
-        facts = self._load_facts(active, identifiers, purpose, moment)
-        results = []
-        for identifier in identifiers:
-            subject_ids, person_facts = facts[(identifier.kind.value, identifier.value)]
-            decision = decide(policy, purpose, person_facts, moment)
-            results.append(PersonDecision(identifier, subject_ids, decision))
+        found: dict[int, PersonDecision] = {}
         if at is None:
-            self._remember(results, purpose, active, moment)
-        return results
+            for position, identifier in enumerate(identifiers):
+                hit = self.cached(identifier, purpose)
+                if hit is not None:
+                    found[position] = hit
+        missing = [i for position, i in enumerate(identifiers) if position not in found]
+        if missing:
+            policy = active.policy(purpose)
+            facts = self._load_facts(active, missing, purpose, moment)
+            fresh = []
+            for identifier in missing:
+                subject_ids, person_facts = facts[(identifier.kind.value, identifier.value)]
+                fresh.append(PersonDecision(identifier, subject_ids, decide(policy, purpose, person_facts, moment)))
+            if at is None:
+                self._remember(fresh, purpose, active, moment)
+            queue = iter(fresh)
+            for position in range(len(identifiers)):
+                if position not in found:
+                    found[position] = next(queue)
+        return [found[position] for position in range(len(identifiers))]
 
     def invalidate(self, *_: object) -> None:
         """Forget every cached decision: called after any write to the ledger or a person's states in

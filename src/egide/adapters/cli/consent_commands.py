@@ -188,7 +188,8 @@ def marketing_import_check(file: Path = typer.Argument(..., help="A CSV with an 
         typer.echo(f"  {file}:{line}: invalid: {error}")
 
 
-def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port")) -> None:
+def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+          access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request.")) -> None:
     """Serve the HTTP API, the cookie banner and the demo shop page."""
     import uvicorn
 
@@ -198,6 +199,6 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
         app = _app()
     try:
         typer.echo(f"Egide on http://{host}:{port}  (API docs: /api/docs, demo shop: /demo/shop)")
-        uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(app), host=host, port=port, log_level="info", access_log=access_log)
     finally:
         app.close()

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from egide.adapters.http.dependencies import egide, require_token
@@ -34,7 +35,7 @@ def _identifier(email: str | None, phone: str | None, customer_id: str | None) -
 
 
 @router.get("/decisions")
-def get_decision(
+async def get_decision(
     app: Annotated[App, Depends(egide)],
     purpose: Annotated[str, Query(max_length=200)],
     email: Annotated[str | None, Query(max_length=320)] = None,
@@ -43,7 +44,12 @@ def get_decision(
     at: datetime | None = None,
 ) -> dict:
     """May we process this person's data for this purpose now (or at ``at``)?"""
-    return decision_json(app.decisions.decide(_identifier(email, phone, customer_id), purpose, at))
+    identifier = _identifier(email, phone, customer_id)
+    if at is None:
+        hit = app.decisions.cached(identifier, purpose)
+        if hit is not None:
+            return decision_json(hit)
+    return decision_json(await run_in_threadpool(app.decisions.decide, identifier, purpose, at))
 
 
 class BatchRequest(BaseModel):

@@ -15,11 +15,11 @@ class UnauthorisedError(EgideError):
         super().__init__(message=message, code="unauthorised")
 
 
-def egide(request: Request) -> App:
+async def egide(request: Request) -> App:
     return request.app.state.egide
 
 
-def require_token(request: Request) -> None:
+async def require_token(request: Request) -> None:
     token = request.app.state.egide.settings.api_token
     if token is None:
         return
