@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         description="When set, the decision and list endpoints of the HTTP API require `Authorization: Bearer <token>`. "
         "Unset: they answer on the address `egide serve` binds (loopback by default).",
     )
+    banner_origins: list[str] = Field(
+        default_factory=list,
+        description="Sites on other origins that embed banner.js and post choices to Egide (CORS), as a JSON list: "
+        '["https://shop.example.com"]. Empty: only pages served by Egide itself.',
+    )
     decision_cache_seconds: float = Field(
         5.0, description="How long a decision for 'now' is reused; writes in the same process invalidate at once.")
     actor: str = Field(

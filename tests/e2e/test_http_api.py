@@ -126,3 +126,17 @@ def test_the_api_token_is_required_when_configured(tmp_path):
             assert ok.status_code == 200
     finally:
         app.close()
+
+
+def test_a_site_listed_in_banner_origins_may_post_choices_cross_origin(tmp_path):
+    app = egide_app(tmp_path, EXAMPLES / "002-okasio.yaml", banner_origins=["https://shop.example.com"])
+    try:
+        for url in serve(app):
+            preflight = {"origin": "https://shop.example.com", "access-control-request-method": "POST",
+                         "access-control-request-headers": "content-type"}
+            ok = httpx.options(f"{url}/api/v1/consents", headers=preflight)
+            assert ok.headers.get("access-control-allow-origin") == "https://shop.example.com"
+            other = httpx.options(f"{url}/api/v1/consents", headers={**preflight, "origin": "https://evil.example"})
+            assert "access-control-allow-origin" not in other.headers
+    finally:
+        app.close()

@@ -170,3 +170,27 @@ def test_a_major_register_change_asks_consent_again(app, bureau24, tmp_path, clo
     app.registers.refresh()
     app.decisions.invalidate()
     assert decision(app, "jeanne@example.com").rule == "consent.outdated"
+
+
+def test_the_same_idempotency_key_sent_twice_at_once_records_one_choice(app, bureau24):
+    import threading
+
+    subject = find_or_register(app.store, Identifier.of("email", "twice@example.com"), "test")
+    results, errors = [], []
+
+    def send():
+        try:
+            results.append(record_choice(app.store, bureau24, choices={NEWSLETTER: True},
+                                         proof=proof(bureau24, "same-key"), actor="test", subject_id=subject.id))
+        except BaseException as exc:  # asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({r.choice_id for r in results}) == 1 and sum(not r.replayed for r in results) == 1
+    with app.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM consent_events")).scalar_one() == 1

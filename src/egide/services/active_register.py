@@ -68,7 +68,7 @@ class RegisterCache:
         if self._current is not None and now - self._checked_at < self.check_every:
             return self._current
         with self._lock:
-            with self.store.unit_of_work() as uow:
+            with self.store.unit_of_work(read_only=True) as uow:
                 version = uow.registers.active()
                 if version is None:
                     self._current = None

@@ -21,12 +21,12 @@ class LedgerReport:
 
 
 def verify_audit_trail(store: Store) -> ChainReport:
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         return verify_chain(uow.audit.events(), uow.audit.head())
 
 
 def verify_consent_ledger(store: Store) -> LedgerReport:
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         audited = {e.object_id: e.payload.get("record_sha256") for e in uow.audit.events()
                    if e.object_type == "consent_event"}
         digests = uow.consents.row_digests()  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from typing import Callable
 from egide.domain.audit import AuditEvent
 from egide.domain.clock import naive_utc
 from egide.domain.consent import ConsentAction, ConsentProof, ConsentState, consent_state, next_action
-from egide.domain.errors import InvalidInputError, Problem
+from egide.domain.errors import ConflictError, InvalidInputError, Problem
 from egide.register.model import RetentionClock
 from egide.services.active_register import ActiveRegister
 from egide.services.ports import StorePort
@@ -71,6 +71,18 @@ def record_choice(
     """Append one event per purpose (given, refused or withdrawn), each with its audit event,
     in one transaction. A replayed idempotency key records nothing and returns the first choice."""
     validate_choice(active, choices, browser_id, subject_id)
+    try:
+        return _record(store, active, choices, proof, actor, browser_id, subject_id, on_change)
+    except ConflictError:
+        if not proof.idempotency_key:
+            raise
+        # The same key arrived twice at once and the other request won: this one is a replay.
+        return _record(store, active, choices, proof, actor, browser_id, subject_id, on_change)
+
+
+def _record(store: StorePort, active: ActiveRegister, choices: dict[str, bool], proof: ConsentProof, actor: str,
+            browser_id: str | None, subject_id: str | None,
+            on_change: Callable[[str | None, str | None], None] | None) -> ChoiceRecorded:
     now = naive_utc(store.clock.now())
     with store.unit_of_work() as uow:
         if proof.idempotency_key:
@@ -126,7 +138,7 @@ def consent_overview(store: StorePort, active: ActiveRegister, *, subject_ids: l
                      browser_ids: list[str] = (), at: datetime | None = None) -> dict[str, ConsentState]:  # type: ignore[assignment]
     """The current state of every consent purpose and cookie category for one person or browser."""
     at = naive_utc(at or store.clock.now())
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         events = uow.consents.events(subject_ids=list(subject_ids), browser_ids=list(browser_ids))
     states = {}
     for purpose in active.consent_purposes():

@@ -113,7 +113,7 @@ class DecisionPoint:
                     moment: datetime) -> dict[tuple[str, str], tuple[tuple[str, ...], SubjectFacts]]:
         policy = active.policy(purpose)
         channel = channel_of(purpose)
-        with self.store.unit_of_work() as uow:
+        with self.store.unit_of_work(read_only=True) as uow:
             subjects = uow.subjects.find_many(identifiers)  # identifier -> subject ids
             all_ids = sorted({s for ids in subjects.values() for s in ids})
             lists = {}

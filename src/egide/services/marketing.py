@@ -125,7 +125,7 @@ def check_subscriber_import(store: StorePort, csv_text: str, channel: str = "ema
     keyring = store.keyring  # type: ignore[attr-defined]
     hashes = [keyring.lookup_hash(i) for _, i in rows]
     kind = rows[0][1].kind.value if rows else "email"
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         held = uow.lists.holding_hashes(kind, hashes, channel)
     accepted, refused = [], []
     for (number, identifier), h in zip(rows, hashes, strict=True):

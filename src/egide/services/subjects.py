@@ -17,7 +17,7 @@ def register_data_subject(store: Store, identifiers: list[Identifier], actor: st
 
 
 def find_data_subjects(store: Store, identifier: Identifier) -> list[DataSubject]:
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         return uow.subjects.find(identifier)
 
 

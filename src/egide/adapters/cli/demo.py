@@ -33,7 +33,8 @@ def examples_dir() -> Path:
 
 def demo(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Where to put the demo store (default: a new temporary directory)."),
-    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the pages after the tour (once Egide has them)."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API, the banner and the demo shop after the tour."),
+    port: int = typer.Option(8000, "--port", help="Where to serve (127.0.0.1 only)."),
 ) -> None:
     """Run the tour on the embedded default: store, keys, seed 002's register, its lint, the audit trail."""
     from egide.bootstrap import build_app, initialise
@@ -82,6 +83,25 @@ def demo(
     typer.echo(f"   {prefix} audit list             # what happened, in order")
     typer.echo(f"   {prefix} audit verify           # check the hash chain")
     typer.echo("   egide register check examples/registers/*.yaml   # lint all five seed registers")
+    typer.echo(f"   {prefix} decide --email jeanne@example.com --purpose marketing.communications.email")
+    typer.echo(f"   {prefix} register render {examples_dir() / DEMO_REGISTER} --lang fr --format md")
     if serve:
-        typer.echo("\n(no pages to serve yet: the HTTP API and the privacy centre come with later versions; "
-                   "the tour is complete)")
+        _serve(settings, port)
+
+
+def _serve(settings, port: int) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from egide.adapters.http.app import create_app
+    from egide.bootstrap import build_app
+
+    app_ = build_app(settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"}))
+    typer.secho(f"\n5. Serving on http://127.0.0.1:{port} (Ctrl-C to stop)", bold=True)
+    typer.echo(f"   demo shop with the cookie banner: http://127.0.0.1:{port}/demo/shop")
+    typer.echo(f"   HTTP API documentation:           http://127.0.0.1:{port}/api/docs")
+    typer.echo(f"   a decision over HTTP:             http://127.0.0.1:{port}/api/v1/decisions"
+               "?email=jeanne@example.com&purpose=marketing.communications.email")
+    try:
+        uvicorn.run(create_app(app_), host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        app_.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 
 from egide import __version__
 from egide.adapters.http import consent_routes, decision_routes, marketing_routes
@@ -20,6 +21,9 @@ def create_app(egide: App) -> FastAPI:
     api.add_exception_handler(EgideError, egide_error_handler)
     api.add_exception_handler(RequestValidationError, validation_error_handler)
     api.add_middleware(SecurityHeaders)
+    if egide.settings.banner_origins:
+        api.add_middleware(CORSMiddleware, allow_origins=egide.settings.banner_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["content-type"], max_age=3600)
     api.add_middleware(BodyLimit)
     api.include_router(consent_routes.router)
     api.include_router(decision_routes.router)

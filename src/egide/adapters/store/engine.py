@@ -1,6 +1,7 @@
-"""Engines for the store. SQLite gets one writer path: every transaction starts with
+"""Engines for the store. SQLite gets one writer path: every writing transaction starts with
 BEGIN IMMEDIATE, so concurrent writers wait for the lock instead of failing with
-'database is locked' half-way through."""
+'database is locked' half-way through; read-only units of work start a plain BEGIN and, under
+WAL, never wait for writers."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def build_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the lock up front; readers (execution option egide_read_only) do not wait for it.
+            read_only = connection.get_execution_options().get("egide_read_only", False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.domain.clock import Clock
-from egide.domain.errors import StoreError
+from egide.domain.errors import ConflictError, StoreError
 
 
 @dataclass
@@ -36,10 +36,12 @@ class Store:
         self.clock = clock
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[UnitOfWork]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
+    def unit_of_work(self, read_only: bool = False) -> Iterator[UnitOfWork]:
+        """A transaction: committed when the block ends, rolled back if it raises. ``read_only``
+        promises no write (SQLite then does not take the write lock)."""
         try:
-            with self.engine.begin() as connection:
+            with self.engine.connect() as bare, bare.execution_options(egide_read_only=read_only).begin():
+                connection = bare
                 yield UnitOfWork(
                     connection=connection,
                     registers=RegisterVersions(connection),
@@ -50,6 +52,8 @@ class Store:
                     states=SubjectStates(connection),
                     pending=PendingActions(connection),
                 )
+        except IntegrityError as exc:
+            raise ConflictError(f"the store refused a duplicate: {exc.orig}") from exc
         except DBAPIError as exc:
             raise StoreError(f"the store failed: {exc.orig}", details={"statement": exc.statement}) from exc
         except SQLAlchemyError as exc:
