@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from egide.domain.identity import Identifier
 from tests.e2e.conftest import _free_port, egide_app, serve
 from tests.conftest import EXAMPLES
 
@@ -138,5 +139,25 @@ def test_a_site_listed_in_banner_origins_may_post_choices_cross_origin(tmp_path)
             assert ok.headers.get("access-control-allow-origin") == "https://shop.example.com"
             other = httpx.options(f"{url}/api/v1/consents", headers={**preflight, "origin": "https://evil.example"})
             assert "access-control-allow-origin" not in other.headers
+    finally:
+        app.close()
+
+
+def test_a_cached_decision_is_the_same_answer_as_a_fresh_one(bureau24):
+    client, app = bureau24
+    client.post("/api/v1/subjects/consents", json={"email": "c@example.com", "choices": {NEWSLETTER: True}})
+    fresh = decide(client, "c@example.com")
+    assert app.decisions.cached(Identifier.of("email", "c@example.com"), NEWSLETTER) is not None
+    assert decide(client, "c@example.com") == fresh
+
+
+def test_the_cached_path_still_demands_the_token(tmp_path):
+    app = egide_app(tmp_path, EXAMPLES / "004-bureau24.yaml", api_token="s3cret-token-for-tests")
+    try:
+        for url in serve(app):
+            auth = {"authorization": "Bearer s3cret-token-for-tests"}
+            params = {"email": "a@example.com", "purpose": NEWSLETTER}
+            assert httpx.get(f"{url}/api/v1/decisions", params=params, headers=auth).status_code == 200  # now cached
+            assert httpx.get(f"{url}/api/v1/decisions", params=params).status_code == 401
     finally:
         app.close()

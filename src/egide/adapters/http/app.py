@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from egide import __version__
 from egide.adapters.http import consent_routes, decision_routes, marketing_routes
+from egide.adapters.http.fast_path import CachedDecisions
 from egide.adapters.http.errors import egide_error_handler, validation_error_handler
 from egide.adapters.http.middleware import BodyLimit, SecurityHeaders
 from egide.bootstrap import App
@@ -20,6 +21,7 @@ def create_app(egide: App) -> FastAPI:
     api.state.egide = egide
     api.add_exception_handler(EgideError, egide_error_handler)
     api.add_exception_handler(RequestValidationError, validation_error_handler)
+    api.add_middleware(CachedDecisions)
     api.add_middleware(SecurityHeaders)
     if egide.settings.banner_origins:
         api.add_middleware(CORSMiddleware, allow_origins=egide.settings.banner_origins, allow_methods=["GET", "POST"],
