@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -197,6 +198,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
 
     with reported_errors():
         app = _app()
+    # Request threads hold the audit chain's lock across a few database round trips; a shorter GIL
+    # switch interval lets the holder resume sooner after each one (more throughput, lower p99).
+    sys.setswitchinterval(0.0005)
     try:
         typer.echo(f"Egide on http://{host}:{port}  (API docs: /api/docs, demo shop: /demo/shop)")
         uvicorn.run(create_app(app), host=host, port=port, log_level="info", access_log=access_log)

@@ -9,6 +9,7 @@ import typer
 
 from egide import __version__
 from egide.adapters.cli import audit_commands, consent_commands, notice_commands, register_commands  # noqa: F401 (registers commands)
+from egide.adapters.cli import dataset_commands
 from egide.adapters.cli.context import STATE
 from egide.adapters.cli.demo import demo
 from egide.adapters.cli.errors import reported_errors
@@ -20,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(register_commands.app, name="register")
+app.add_typer(dataset_commands.app, name="dataset")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(consent_commands.consent_app, name="consent")
 app.add_typer(consent_commands.subject_app, name="subject")

@@ -21,6 +21,7 @@ _HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-stor
 class CachedDecisions:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._encoded: dict[int, tuple[object, bytes]] = {}  # a cached decision's JSON, made once
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "GET":
@@ -51,4 +52,13 @@ class CachedDecisions:
         except EgideError:
             return None
         hit = egide.decisions.cached(identifier, params["purpose"][0])
-        return None if hit is None else json.dumps(decision_json(hit), ensure_ascii=False).encode()
+        if hit is None:
+            return None
+        known = self._encoded.get(id(hit))
+        if known is not None and known[0] is hit:
+            return known[1]
+        body = json.dumps(decision_json(hit), ensure_ascii=False).encode()
+        if len(self._encoded) > 100_000:
+            self._encoded.clear()
+        self._encoded[id(hit)] = (hit, body)
+        return body

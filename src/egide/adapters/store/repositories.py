@@ -164,36 +164,50 @@ _MOVE_HEAD = (update(audit_head).where(audit_head.c.id == 1)
 
 
 class AuditTrail:
-    """Appends hash-chained events; the head row is locked for the append so that concurrent
-    transactions serialise (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE already holds SQLite's lock)."""
+    """Appends hash-chained events. Events recorded in a unit of work are chained when it commits
+    (``flush``): the head row is locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE already holds
+    SQLite's lock) only for the last moment of the transaction, so concurrent writers queue for
+    the chain as briefly as possible."""
 
     def __init__(self, connection: Connection, clock: Clock) -> None:
         self._c = connection
         self._clock = clock
+        self._pending: list[tuple[AuditEvent, datetime]] = []
 
-    def record(self, event: AuditEvent) -> ChainedEvent:
+    def record(self, event: AuditEvent) -> None:
+        self._pending.append((event, utc_naive(self._clock.now())))
+
+    def flush(self) -> list[ChainedEvent]:
+        if not self._pending:
+            return []
         head = self._c.execute(_LOCK_HEAD).one()
-        seq = head.seq + 1
-        at = utc_naive(self._clock.now())
-        payload = json.loads(json.dumps(event.payload, default=str))
-        digest = event_hash(seq=seq, occurred_at=at, action=event.action, actor=event.actor,
-                            object_type=event.object_type, object_id=event.object_id,
-                            payload=payload, prev_hash=head.hash)
-        self._c.execute(_INSERT_EVENT, {
-            "seq": seq, "occurred_at": at, "action": event.action, "actor": event.actor,
-            "object_type": event.object_type, "object_id": event.object_id,
-            "payload": json.dumps(payload, sort_keys=True, ensure_ascii=False), "prev_hash": head.hash,
-            "hash": digest})
-        self._c.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
-        return ChainedEvent(seq, at, event.action, event.actor, event.object_type, event.object_id,
-                            payload, head.hash, digest)
+        seq, prev, rows, chained = head.seq, head.hash, [], []
+        for event, at in self._pending:
+            seq += 1
+            payload = json.loads(json.dumps(event.payload, default=str))
+            digest = event_hash(seq=seq, occurred_at=at, action=event.action, actor=event.actor,
+                                object_type=event.object_type, object_id=event.object_id,
+                                payload=payload, prev_hash=prev)
+            rows.append({"seq": seq, "occurred_at": at, "action": event.action, "actor": event.actor,
+                         "object_type": event.object_type, "object_id": event.object_id,
+                         "payload": json.dumps(payload, sort_keys=True, ensure_ascii=False), "prev_hash": prev,
+                         "hash": digest})
+            chained.append(ChainedEvent(seq, at, event.action, event.actor, event.object_type, event.object_id,
+                                        payload, prev, digest))
+            prev = digest
+        self._c.execute(_INSERT_EVENT, rows)
+        self._c.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+        self._pending.clear()
+        return chained
 
     def head(self) -> tuple[int, str] | None:
+        self.flush()
         row = self._c.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
         return (row.seq, row.hash) if row else None
 
     def events(self, batch: int = 5000) -> Iterator[ChainedEvent]:
         """Every event in sequence order, read in pages so memory stays flat."""
+        self.flush()
         after = 0
         while True:
             rows = self._c.execute(select(audit_events).where(audit_events.c.seq > after)
@@ -207,6 +221,7 @@ class AuditTrail:
 
     def search(self, *, object_type: str | None = None, object_id: str | None = None,
                actor: str | None = None, limit: int = 100) -> list[ChainedEvent]:
+        self.flush()
         query = select(audit_events).order_by(audit_events.c.seq.desc()).limit(limit)
         if object_type:
             query = query.where(audit_events.c.object_type == object_type)

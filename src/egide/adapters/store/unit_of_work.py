@@ -42,16 +42,18 @@ class Store:
         try:
             with self.engine.connect() as bare, bare.execution_options(egide_read_only=read_only).begin():
                 connection = bare
+                audit = AuditTrail(connection, self.clock)
                 yield UnitOfWork(
                     connection=connection,
                     registers=RegisterVersions(connection),
                     subjects=DataSubjects(connection, self.keyring),
-                    audit=AuditTrail(connection, self.clock),
+                    audit=audit,
                     consents=ConsentLedger(connection),
                     lists=MarketingLists(connection, self.keyring),
                     states=SubjectStates(connection),
                     pending=PendingActions(connection),
                 )
+                audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:
             raise ConflictError(f"the store refused a duplicate: {exc.orig}") from exc
         except DBAPIError as exc:
