@@ -72,11 +72,12 @@ class DecisionPoint:
         active = self.active()
         moment = naive_utc(at or self.store.clock.now())
         found: dict[int, PersonDecision] = {}
-        if at is None:
+        if at is None:  # one pass over the cache with the register and the time read once
+            now, sha, cache = time.monotonic(), active.sha256, self._cache
             for position, identifier in enumerate(identifiers):
-                hit = self.cached(identifier, purpose)
-                if hit is not None:
-                    found[position] = hit
+                hit = cache.get((identifier.kind.value, identifier.value, purpose))
+                if hit is not None and hit[1] > now and hit[2] == sha:
+                    found[position] = hit[0]
         missing = [i for position, i in enumerate(identifiers) if position not in found]
         if missing:
             policy = active.policy(purpose)
