@@ -70,6 +70,7 @@ def check(
     shown = set(levels[: levels.index(min_severity) + 1])
     report.update(valid=True, origin=loaded.origin, name=loaded.dataset.name,
                   register=str(register) if register else None, database=database.url if database else None,
+                  database_url_env=loaded.dataset.database_url_env,
                   counts=counts, findings=[f.as_dict() for f in findings if f.severity in shown],
                   **_graph(loaded))
     _emit(report, format, status)
@@ -132,7 +133,8 @@ def _emit(report: dict[str, Any], format: Format, status: int) -> None:
         return
     c = report["counts"]
     against = [f"register {report['register']}" if report["register"] else "no register (--register)",
-               f"database {report['database']}" if report["database"] else "no database (--database-url)"]
+               f"database {report['database']}" if report["database"] else
+               f"no database (--database-url{' or $' + report['database_url_env'] if report['database_url_env'] else ''})"]
     typer.secho(f"{report['file']}: dataset {report['name']!r} checked against {' and '.join(against)} - "
                 f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} note(s)",
                 fg="red" if c["error"] else ("yellow" if c["warning"] else "green"))

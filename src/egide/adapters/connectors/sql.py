@@ -14,7 +14,13 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from egide.datasets.database import ColumnInfo, DatabaseInfo, ForeignKeyInfo, TableInfo, TypeKind
+from egide.datasets.database import (
+    ColumnInfo,
+    DatabaseInfo,
+    ForeignKeyInfo,
+    TableInfo,
+    TypeKind,
+)
 from egide.domain.errors import InvalidInputError, UnreadableInputError
 
 
