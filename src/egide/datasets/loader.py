@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from egide.datasets import fides
 from egide.datasets.model import Dataset, _Model
-from egide.domain.errors import InvalidInputError, Problem, UnreadableInputError
-from egide.register.loader import _parse_yaml, _positions_tree, dotted, locate
+from egide.domain.errors import InvalidInputError, Problem
+from egide.register.loader import dotted, locate, parse_yaml, positions_tree, read_yaml_text
 from egide.register.model import Register
 
 MAX_DATASET_BYTES = 5 * 1024 * 1024
@@ -52,7 +52,7 @@ class LoadedDataset:
     def locate(self, parts: PathParts) -> tuple[int | None, int | None]:
         """The line and column of a dataset path (in the Fides file, for an imported one)."""
         if "tree" not in self._cache:
-            self._cache["tree"] = _positions_tree(self.text)
+            self._cache["tree"] = positions_tree(self.text)
         return locate(self._cache["tree"], self._to_source(parts))
 
     def problem(self, parts: PathParts, message: str, hint: str | None = None) -> Problem:
@@ -61,21 +61,7 @@ class LoadedDataset:
 
 
 def read_dataset_text(path: str | Path) -> str:
-    p = Path(path)
-    if not p.exists():
-        raise UnreadableInputError(f"{p}: no such file")
-    if p.is_dir():
-        raise UnreadableInputError(f"{p}: is a directory, expected a dataset YAML file")
-    size = p.stat().st_size
-    if size > MAX_DATASET_BYTES:
-        raise UnreadableInputError(f"{p}: {size} bytes is more than a dataset file may hold ({MAX_DATASET_BYTES})")
-    raw = p.read_bytes()
-    if b"\x00" in raw:
-        raise UnreadableInputError(f"{p}: is a binary file, not YAML text")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableInputError(f"{p}: is not UTF-8 text (byte {exc.start})") from None
+    return read_yaml_text(path, "dataset", MAX_DATASET_BYTES)
 
 
 def load_dataset(path: str | Path, *, fides_dataset: str | None = None,
@@ -89,14 +75,14 @@ def load_dataset(path: str | Path, *, fides_dataset: str | None = None,
 
 def parse_dataset(text: str, file: str = "<dataset>", *, fides_dataset: str | None = None,
                   register: Register | None = None) -> LoadedDataset:
-    data = _parse_yaml(text, file)
+    data = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise InvalidInputError(
             f"{file}: a dataset is a YAML mapping with name and tables (or a Fides file with a dataset list)",
             problems=[Problem("the document is not a mapping", file=file, line=1, column=1)])
     origin, notes, to_source = "egide", (), (lambda parts: parts)
     if fides.is_fides(data):
-        tree = _positions_tree(text)
+        tree = positions_tree(text)
         errors = fides.fides_errors(data)
         if errors:
             problems = [_placed(tree, file, loc, message, hint) for loc, message, hint in errors]
@@ -116,7 +102,7 @@ def _validated(data: dict[str, Any], text: str, file: str, to_source: Callable[[
     try:
         return Dataset.model_validate(data)
     except ValidationError as exc:
-        tree = _positions_tree(text)
+        tree = positions_tree(text)
         problems = []
         for err in exc.errors():
             loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function")))]

@@ -44,22 +44,23 @@ class LoadedRegister:
     def tree(self) -> Any:
         """The ruamel tree with every node's position, parsed only when a place is asked for."""
         if "tree" not in self._positions:
-            self._positions["tree"] = _positions_tree(self.text)
+            self._positions["tree"] = positions_tree(self.text)
         return self._positions["tree"]
 
     def locate(self, path: Iterable[str | int]) -> tuple[int | None, int | None]:
         return locate(self.tree, path)
 
 
-def read_register_text(path: str | Path) -> str:
+def read_yaml_text(path: str | Path, what: str = "register", limit: int = MAX_REGISTER_BYTES) -> str:
+    """The text of a YAML file, refused with a clear message when it is missing, too large, binary or not UTF-8."""
     p = Path(path)
     if not p.exists():
         raise UnreadableInputError(f"{p}: no such file")
     if p.is_dir():
-        raise UnreadableInputError(f"{p}: is a directory, expected a register YAML file")
+        raise UnreadableInputError(f"{p}: is a directory, expected a {what} YAML file")
     size = p.stat().st_size
-    if size > MAX_REGISTER_BYTES:
-        raise UnreadableInputError(f"{p}: {size} bytes is more than a register may hold ({MAX_REGISTER_BYTES})")
+    if size > limit:
+        raise UnreadableInputError(f"{p}: {size} bytes is more than a {what} file may hold ({limit})")
     raw = p.read_bytes()
     if b"\x00" in raw:
         raise UnreadableInputError(f"{p}: is a binary file, not YAML text")
@@ -67,6 +68,10 @@ def read_register_text(path: str | Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UnreadableInputError(f"{p}: is not UTF-8 text (byte {exc.start})") from None
+
+
+def read_register_text(path: str | Path) -> str:
+    return read_yaml_text(path, "register")
 
 
 def load_register(path: str | Path) -> LoadedRegister:
@@ -77,7 +82,7 @@ def load_register(path: str | Path) -> LoadedRegister:
 
 
 def parse_register(text: str, file: str = "<register>") -> LoadedRegister:
-    data = _parse_yaml(text, file)
+    data = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise InvalidInputError(
             f"{file}: a register is a YAML mapping with policy, controller and activities",
@@ -86,13 +91,13 @@ def parse_register(text: str, file: str = "<register>") -> LoadedRegister:
     try:
         register = Register.model_validate(data)
     except ValidationError as exc:
-        tree = _positions_tree(text)
+        tree = positions_tree(text)
         problems = [_problem_from_pydantic(err, tree, file) for err in exc.errors()]
         raise InvalidInputError(f"{file}: the register is not valid ({len(problems)} problem(s))",
                                 problems=problems) from None
     problems = validate_register(register)
     if problems:
-        tree = _positions_tree(text)
+        tree = positions_tree(text)
         raise InvalidInputError(f"{file}: the register is not valid ({len(problems)} problem(s))",
                                 problems=[_placed(p, tree, file) for p in problems])
     return LoadedRegister(register=register, text=text, file=file)
@@ -126,7 +131,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
                               list("tTfF"))
 
 
-def _parse_yaml(text: str, file: str) -> Any:
+def parse_yaml(text: str, file: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except _DuplicateKey as exc:
@@ -146,7 +151,7 @@ def _parse_yaml(text: str, file: str) -> Any:
         raise UnreadableInputError(f"{file}: not valid YAML: {exc}") from None
 
 
-def _positions_tree(text: str) -> Any:
+def positions_tree(text: str) -> Any:
     """ruamel.yaml keeps each node's line and column (slower: used only to place messages)."""
     try:
         return YAML(typ="rt").load(text)
