@@ -161,3 +161,25 @@ def test_the_cached_path_still_demands_the_token(tmp_path):
             assert httpx.get(f"{url}/api/v1/decisions", params=params).status_code == 401
     finally:
         app.close()
+
+
+def test_a_banner_choice_counts_for_the_person_once_the_browser_is_linked(tmp_path):
+    app = egide_app(tmp_path, EXAMPLES / "002-okasio.yaml")
+    try:
+        for url in serve(app):
+            client = httpx.Client(base_url=url)
+            sha = app.registers.get().sha256
+            browser = "b" * 24
+            assert client.post("/api/v1/consents", json={"browser_id": browser, "choices": {"analytics": True},
+                                                         "register_version": sha}).status_code == 201
+            before = client.get("/api/v1/subjects/consents", params={"email": "l@example.com"}).json()
+            assert before["choices"]["cookie:analytics"]["status"] == "none"
+            assert client.post("/api/v1/subjects/browser-links",
+                               json={"email": "l@example.com", "browser_id": browser}).json() == {"linked": True}
+            after = client.get("/api/v1/subjects/consents", params={"email": "l@example.com"}).json()
+            assert after["choices"]["cookie:analytics"]["status"] == "valid"
+            decision = client.get("/api/v1/decisions", params={"email": "l@example.com",
+                                                               "purpose": "cookie:analytics"}).json()
+            assert decision["allowed"] and decision["rule"] == "consent.valid"
+    finally:
+        app.close()

@@ -146,3 +146,20 @@ def consent_overview(store: StorePort, active: ActiveRegister, *, subject_ids: l
         assert policy is not None
         states[purpose] = consent_state(events, purpose, at, policy.remember_for, active.major_change_at)  # type: ignore[arg-type]
     return states
+
+
+def link_browser(store: StorePort, browser_id: str, subject_id: str, actor: str,
+                 on_change: Callable[..., None] | None = None) -> bool:
+    """Attach a banner's pseudonymous browser id to an identified person (e.g. at sign-in): its
+    choices then count for that person. A browser id links to one person only, once."""
+    if not BROWSER_ID.match(browser_id):
+        raise InvalidInputError("browser_id must be 16 to 64 letters, digits, _ or -",
+                                problems=[Problem("malformed browser_id", "browser_id")])
+    with store.unit_of_work() as uow:
+        linked = uow.consents.link_browser(browser_id, subject_id, naive_utc(store.clock.now()))  # type: ignore[attr-defined]
+        if linked:
+            uow.audit.record(AuditEvent("consent.browser_linked", actor, "data_subject", subject_id,
+                                        {"browser_id": browser_id}))
+    if linked and on_change is not None:
+        on_change()
+    return linked

@@ -113,3 +113,21 @@ def get_subject_choices(email: str, app: Annotated[App, Depends(egide)]) -> dict
     subjects = find_data_subjects(app.store, Identifier.of("email", email))
     states = consent_overview(app.store, active, subject_ids=[s.id for s in subjects])
     return {"choices": {p: _state(s) for p, s in states.items()}}
+
+
+class BrowserLink(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=320)
+    browser_id: str = Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+@router.post("/subjects/browser-links", status_code=201, dependencies=[Depends(require_token)])
+def post_browser_link(body: BrowserLink, app: Annotated[App, Depends(egide)]) -> dict:
+    """Link a banner's browser id to an identified person (at sign-in): its choices then count for them."""
+    from egide.services.consent import link_browser
+    from egide.services.subjects import find_or_register
+
+    subject = find_or_register(app.store, Identifier.of("email", body.email), actor="api")
+    linked = link_browser(app.store, body.browser_id, subject.id, "api", app.decisions.invalidate)
+    return {"linked": linked}
