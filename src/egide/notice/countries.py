@@ -45,3 +45,12 @@ def country_name(code: str, lang: str) -> str:
     if names is None:
         return code.upper()
     return names[0] if lang == "fr" else names[1]
+
+
+def codes_by_name() -> dict[str, str]:
+    """The names above read back: each name, French and English, in lower case and without "the" -> its code."""
+    found: dict[str, str] = {}
+    for code, pair in COUNTRIES.items():
+        for name in pair:
+            found.setdefault(name.lower().removeprefix("the "), code)
+    return found

@@ -11,7 +11,7 @@ from egide.domain.durations import Duration
 from egide.notice import vocabulary as v
 from egide.notice.taxonomy_labels import taxonomy_label
 from egide.notice.view import RetentionView
-from egide.register.model import Register, RetentionAction, RetentionRule
+from egide.register.model import Register, RetentionAction, RetentionClock, RetentionRule
 
 
 def build_retention(register: Register, lang: str) -> tuple[list[RetentionView], list[str], list[str]]:
@@ -37,10 +37,13 @@ def rule_data(register: Register, rule: RetentionRule, lang: str) -> str:
 
 
 def period_words(rule: RetentionRule, lang: str) -> str:
-    """'3 ans après la fin du contrat', 'Jusqu'à la fin du contrat', 'au moins 3 ans après votre opposition'."""
+    """'3 ans après la fin du contrat', 'Jusqu'à la fin du contrat', 'au moins 3 ans après votre opposition',
+    'Aucune conservation après la collecte des données'."""
     assert rule.duration is not None and rule.clock is not None
     duration = Duration.parse(rule.duration)
-    if duration.is_zero():
+    if duration.is_zero() and rule.clock is RetentionClock.collection:
+        text = v.pick(("aucune conservation ", "not kept "), lang) + v.after_clock(rule.clock, lang)  # not "until"
+    elif duration.is_zero():
         text = v.until_clock(rule.clock, lang)
     else:
         text = f"{v.duration_words(rule.duration, lang)} {v.after_clock(rule.clock, lang)}"

@@ -8,7 +8,7 @@ category or subject its last segment in words (``user.financial.credit_score`` -
 
 from __future__ import annotations
 
-from egide.register.model import Register
+from egide.register.model import CustomTaxonomy, Register
 
 # key: (French, English)
 DATA_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -199,6 +199,22 @@ def taxonomy_label(kind: str, key: str, lang: str, register: Register | None = N
         if parent:
             return taxonomy_label(kind, parent, lang)  # a purpose reads better as its parent's than as a noun
     return key_in_words(key)
+
+
+def keys_by_label(kind: str, taxonomy: CustomTaxonomy | None = None) -> dict[str, str]:
+    """The labels above read back: each label, French and English, in lower case -> its key.
+
+    A register's own taxonomy adds the names it gives its keys (the notice shows them in the
+    register's language), so a notice read back names those keys too.
+    """
+    found: dict[str, str] = {}
+    for key, pair in _TABLES[kind].items():
+        for label in pair:
+            found.setdefault(label.lower(), key)
+    for entry in getattr(taxonomy, _CUSTOM[kind]) if taxonomy is not None else []:
+        if entry.name:
+            found[entry.name.lower()] = entry.key
+    return found
 
 
 def _is_common_word(name: str) -> bool:

@@ -68,6 +68,7 @@ def environment(fmt: str, templates: Path | None = None) -> Environment:
     env.filters["lowerfirst"] = lowerfirst
     env.filters["de"] = french_de
     env.filters["fill"] = fill if fmt == "txt" else (lambda text, column=0: text)
+    env.filters["underline"] = underline
     return env
 
 
@@ -106,6 +107,12 @@ def fill(text: Any, column: int = 0) -> str:
     wrapped = textwrap.fill(pad + text, width=WIDTH, subsequent_indent=pad, break_long_words=False,
                             break_on_hyphens=False)[column:]
     return wrapped.replace("\x00", " ")
+
+
+def underline(text: Any, char: str = "-") -> str:
+    """A plain-text heading: the text on one line, a line of ``char`` under it."""
+    text = " ".join(str(text).split())
+    return f"{text}\n{char * min(len(text), WIDTH)}"
 
 
 def _markdown_safe(value: Any) -> Any:

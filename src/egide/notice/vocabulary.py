@@ -7,6 +7,7 @@ the people concerned, not by lawyers: the article is given beside the plain word
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from egide.domain.durations import Duration
 from egide.register.model import (
@@ -30,8 +31,20 @@ LANGUAGE_NAMES = {"fr": ("français", "French"), "en": ("anglais", "English"), "
                   "es": ("espagnol", "Spanish"), "it": ("italien", "Italian"), "nl": ("néerlandais", "Dutch")}
 
 
+Value = TypeVar("Value")
+
+
 def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "fr" else pair[1]
+
+
+def values_by_words(table: dict[Value, tuple[str, str]]) -> dict[str, Value]:
+    """A table read backwards: each phrase, French and English, in lower case -> its register value."""
+    found: dict[str, Value] = {}
+    for value, pair in table.items():
+        for phrase in pair:
+            found.setdefault(phrase.lower(), value)
+    return found
 
 
 def language_name(code: str, lang: str) -> str:

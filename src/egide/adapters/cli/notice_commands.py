@@ -73,6 +73,9 @@ def import_policy(
     lang: ImportLanguage = typer.Option(ImportLanguage.auto, "--lang", help="Language of the text: auto, fr or en."),
     format: ImportFormat = typer.Option(ImportFormat.yaml, "--format",
                                         help="yaml (register, then confidences and gaps as comments) or json."),
+    taxonomy: Path | None = typer.Option(None, "--taxonomy", metavar="REGISTER",
+                                         help="A register whose custom taxonomy keys (categories, uses) the text may "
+                                              "name: their names are then read back to those keys."),
 ) -> None:
     """Draft a register from a privacy policy text, quoting the sentence behind every item.
 
@@ -84,5 +87,6 @@ def import_policy(
     from egide.notice.importer.output import draft_json, draft_yaml
 
     with reported_errors():
-        draft = draft_from_file(text_file, None if lang is ImportLanguage.auto else lang.value)
+        custom = load_register(taxonomy).register.taxonomy if taxonomy is not None else None
+        draft = draft_from_file(text_file, None if lang is ImportLanguage.auto else lang.value, taxonomy=custom)
     typer.echo(draft_json(draft) if format is ImportFormat.json else draft_yaml(draft), nl=False)

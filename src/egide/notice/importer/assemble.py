@@ -84,6 +84,9 @@ def build_register(f: Findings) -> tuple[dict[str, Any], list[str]]:
         register["supervisory_authority"] = {**f.authority.fields, "source_quote": quote(f.authority.segment),
                                              **conf(f.authority.confidence, f.authority.why)}
     activities = _activities(f)
+    taxonomy = _taxonomy(f, activities)
+    if taxonomy:
+        register["taxonomy"] = taxonomy
     recipients = _recipients(f, activities)
     register["statements"] = [{"claim": s.claim.value, **({"scope": s.scope} if s.scope else {}),
                                "source_quote": quote(s.segment), **conf(0.8, "a sweeping statement of the text")}
@@ -155,6 +158,26 @@ def _activities(f: Findings) -> dict[str, dict[str, Any]]:
             item["source"] = c.source
         entry["data_categories"].append(item)
     return activities
+
+
+def _taxonomy(f: Findings, activities: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+    """The register's own keys the draft uses (and their own parents), as the taxonomy given declares them."""
+    used = {c["key"] for a in activities.values() for c in a["data_categories"]} | \
+        {p["use"] for a in activities.values() for p in a["purposes"]}
+    wanted: list[str] = []
+    while used:
+        key = used.pop()
+        entry = f.labels.entry(key)
+        if entry is not None and key not in wanted:
+            wanted.append(key)
+            used.add(entry.parent)
+    taxonomy: dict[str, list[dict[str, str]]] = {}
+    for kind, entries in (("data_categories", f.labels.custom_categories), ("data_uses", f.labels.custom_uses)):
+        chosen = [{k: v for k, v in e.model_dump(mode="json").items() if v is not None} for e in entries
+                  if e.key in wanted]
+        if chosen:
+            taxonomy[kind] = chosen
+    return taxonomy
 
 
 def _purpose(f: Findings, p: PurposeFinding) -> dict[str, Any]:
@@ -238,6 +261,8 @@ def _retention(f: Findings, activities: dict[str, dict[str, Any]]) -> list[dict[
             rule["legal_basis"] = "legal_obligation"
         if r.recontact:
             rule["recontact"] = {"after": r.recontact[0], "source_quote": quote(r.recontact[1])}
+        if r.archive_for:
+            rule["archive_for"] = r.archive_for
         ident = f"{r.duration}|{r.clock.value}|{','.join(keys)}|{r.segment.index}"
         if ident not in used:
             used.add(ident)

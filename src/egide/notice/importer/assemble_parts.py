@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 from egide.domain.jurisdictions import is_eea
-from egide.notice.importer.disclosures import RecipientFinding
 from egide.notice.importer.extract import CategoryFinding, Findings
 from egide.notice.importer.gazetteer import KNOWN, find_known_recipients
+from egide.notice.importer.recipients import RecipientFinding
 from egide.notice.importer.retention import RetentionFinding
 from egide.notice.importer.text import Segment
 from egide.register.model import ChannelKind, Claim, CookieCategory, LegalBasis, Right
@@ -25,7 +25,7 @@ _KNOWN_SERVICE = {k.key: k.service for k in KNOWN}
 
 
 def quote(seg: Segment | None) -> str | None:
-    return seg.text if seg is not None else None
+    return seg.quote() if seg is not None else None
 
 
 def conf(value: float, why: str) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def conf(value: float, why: str) -> dict[str, Any]:
 
 
 def channel(kind: ChannelKind, address: str | None, seg: Segment) -> dict[str, Any]:
-    item: dict[str, Any] = {"kind": kind.value, "source_quote": seg.text}
+    item: dict[str, Any] = {"kind": kind.value, "source_quote": seg.quote()}
     if address:
         item["address"] = address
     return item
@@ -155,7 +155,7 @@ def build_rights(f: Findings) -> dict[str, Any]:
         rights["channels"] = [channel(kind, address, seg) for kind, address, seg in r.channels]
     first = r.deadline[1] if r.deadline else next(iter(r.offered.values()), None)
     if first is not None:
-        rights["source_quote"] = first.text
+        rights["source_quote"] = first.quote()
     why = "response deadline stated" if r.deadline else "response deadline not stated: the legal default (P1M) applies"
     return {**rights, **conf(0.8 if r.offered else 0.2, why)}
 
@@ -174,25 +174,25 @@ def contradictions(f: Findings) -> list[dict[str, str]]:
             if named and not any(t.recipient == k or t.recipient.startswith(k + "-") for k in named):
                 continue  # the claim is about other recipients ("X only uses servers in the EU")
             found.append({
-                "claim": claim.value, "statement_quote": statement.segment.text, "conflicting_quote": t.segment.text,
+                "claim": claim.value, "statement_quote": statement.segment.quote(), "conflicting_quote": t.segment.quote(),
                 "message": f"the text says {claim.value.replace('_', ' ')}, yet sends data to {t.country} "
                            f"({t.recipient})"})
     statement = claims.get(Claim.no_automated_decisions)
     for d in f.decisions if statement else []:
-        found.append({"claim": Claim.no_automated_decisions.value, "statement_quote": statement.segment.text,
-                      "conflicting_quote": d.segment.text,
+        found.append({"claim": Claim.no_automated_decisions.value, "statement_quote": statement.segment.quote(),
+                      "conflicting_quote": d.segment.quote(),
                       "message": "the text says no decision is automated, yet describes one"})
     statement = claims.get(Claim.no_sale_of_data)
     for p in f.purposes if statement else []:
         if p.use == "third_party_sharing":
-            found.append({"claim": Claim.no_sale_of_data.value, "statement_quote": statement.segment.text,
-                          "conflicting_quote": p.segment.text,
+            found.append({"claim": Claim.no_sale_of_data.value, "statement_quote": statement.segment.quote(),
+                          "conflicting_quote": p.segment.quote(),
                           "message": "the text says data is not sold or given away, yet shares it with partners"})
     mechanisms = {f.cookie_policy.mechanism.value} if f.cookie_policy else set()
     if "continued_browsing" in mechanisms and any(re.search(r"bandeau|banniere|consent banner", s.norm)
                                                   for s in f.policy.segments):
-        found.append({"claim": "cookie_consent", "statement_quote": f.cookie_policy.segment.text if f.cookie_policy else "",
-                      "conflicting_quote": next(s.text for s in f.policy.segments
+        found.append({"claim": "cookie_consent", "statement_quote": f.cookie_policy.segment.quote() if f.cookie_policy else "",
+                      "conflicting_quote": next(s.quote() for s in f.policy.segments
                                                 if re.search(r"bandeau|banniere|consent banner", s.norm)),
                       "message": "the text takes cookie consent from continued browsing and also mentions a banner"})
     return found

@@ -94,7 +94,7 @@ _CUES: list[tuple[str, str, int]] = [
     (r"photos? (?:de profil|d'identite)|votre photo|selfies?|your (?:photo|picture)|profile (?:photo|picture)",
      "user.content.self_image", 0),
     (r"(?:avis|commentaires?|contributions?|contenus? publies?)(?: (?:publies?|en ligne|sur (?:le site|la plateforme)))?|"
-     r"\breviews?\b|\bcomments?\b|public posts?", "user.content.public", 1),
+     r"\breviews?\b|\bcomments\b|public posts?", "user.content.public", 1),
     (r"enregistrements? (?:des |de vos |de )?(?:conversations?|appels?|communications?)|conversations? telephoniques?|"
      r"messages? prives?|correspondances?|\bmessages?\b|notes? d'appels?|(?:call )?recordings?|private messages?",
      "user.content.private", 1),
@@ -131,6 +131,8 @@ _COMPILED = [(re.compile(p), key, level) for p, key, level in _CUES]  # word sta
 DATA_CONTEXT = re.compile(r"donnees|informations?|renseignements?|collect|recueil|fourni|saisi|communiqu|traitons|enregistr|"
                           r"comprenn|notamment|tel(?:le)?s? que|such as|including|\bdata\b|information|collect|provide|"
                           r"process|stock|conserv|gard|suivantes|following|:")
+# What announces a list of data: "Quelles données :", "**Données collectées**", "Information we collect:".
+DATA_LEAD = re.compile(r"donnees|informations|renseignements|categories|\bdata\b|information")
 NEGATED = re.compile(r"ne (?:collectons|recueillons|traitons|stockons|conservons|demandons|sont|seront|pas) [^.]{0,30}pas|"
                      r"ne sont pas (?:collectees|stockees|conservees|enregistrees)|n'est pas (?:stocke|conserve|collecte|enregistre)"
                      r"|aucune donnee|jamais|do not (?:collect|store|process)|never (?:collect|store)|is not (?:stored|collected)|"
@@ -140,6 +142,8 @@ _OBSERVED = ("user.device", "user.behavior.browsing_history", "user.behavior.sea
 _THIRD_PARTY = re.compile(r"aupres (?:de|des) (?:tiers|partenaires|tierces parties)|d'autres sources|autres sources|"
                           r"(?:nos )?partenaires nous (?:transmettent|communiquent)|from (?:third parties|other sources|our partners)")
 _CHANNEL_BEFORE = re.compile(r"(?:\bpar|\bvia|\bby|\ben)\s+(?:un |une |le |la )?$")
+_SETTINGS_OF = re.compile(r"(?:parametres|reglages|preferences|configuration|options|settings) (?:de |du |d')?(?:votre |son |"
+                          r"leur |the |your )?$")
 _RIGHTS_REQUEST = re.compile(r"\bdemande|exercer|exercice|\bdroits?\b|request|rights?\b")
 
 
@@ -149,6 +153,12 @@ class CategoryMention:
     start: int
     end: int
     source: DataSource
+
+
+def usual_source(key: str) -> DataSource:
+    """Where data of this category usually comes from when the text does not say: observed for device and
+    browsing data, else given by the person."""
+    return DataSource.observed if key.startswith(_OBSERVED) else DataSource.provided
 
 
 def find_categories(norm: str, list_context: bool = False) -> list[CategoryMention]:
@@ -174,6 +184,8 @@ def find_categories(norm: str, list_context: bool = False) -> list[CategoryMenti
     for start, end, key, level in sorted(raw):
         if key.startswith("user.contact") and _CHANNEL_BEFORE.search(norm[max(0, start - 8):start]):
             continue  # "par e-mail", "by phone": a way to reach, not a category
+        if key == "user.device" and _SETTINGS_OF.search(norm[max(0, start - 30):start]):
+            continue  # "dans les paramètres de votre navigateur": where to refuse, not the browser's data
         if level == 1 and not (data_context or len(strong) >= 3):
             continue
         if level == 2 and len(strong - {key}) < 2:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from egide.notice.importer.text import fold
+from egide.notice.vocabulary import CLOCKS, values_by_words
 from egide.register.model import RetentionClock as C
 
 _CLOCK_RULES: list[tuple[C, str]] = [
@@ -69,7 +71,20 @@ _CLOCK_RULES: list[tuple[C, str]] = [
                    r"(?:cookie|traceur)s?|inscription|premiere (?:visite|connexion)|(?:date of |time of )?collection"
                    r"|(?:are|were|is) collected|recording|(?:cookie|tracker) (?:is )?(?:placed|set)|placement"),
 ]
-_COMPILED = [(clock, re.compile(pattern)) for clock, pattern in _CLOCK_RULES]
+
+
+def _with_notice_phrases() -> list[tuple[C, re.Pattern[str]]]:
+    """The rules above, each completed by the phrase Egide's notice uses for its clock ("you object", "your
+    order is fully processed") where the rule does not already read it: one vocabulary, read both ways."""
+    rules = dict(_CLOCK_RULES)
+    for phrase, clock in values_by_words(CLOCKS).items():
+        folded = fold(phrase)
+        if not re.search(rules[clock], folded):
+            rules[clock] += "|" + re.escape(folded)
+    return [(clock, re.compile(pattern)) for clock, pattern in rules.items()]
+
+
+_COMPILED = _with_notice_phrases()
 
 # The event must follow a trigger to count (otherwise "collecte" in "les données collectées" would start clocks).
 _TRIGGER = re.compile(r"(?:a compter (?:de|du|des)|a partir (?:de|du|des)|a dater (?:de|du)|suivant|apres|au-dela "

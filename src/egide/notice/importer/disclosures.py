@@ -1,33 +1,25 @@
-"""Who receives the data, where it goes outside the EEA, what the text claims about it, and the
-decisions it takes automatically: recipients (named or by kind), transfers with their
-safeguards, sweeping statements ("aucun transfert hors de l'UE") and art. 22 decisions."""
+"""Where the data goes outside the EEA, what the text claims about it, and the decisions it takes
+automatically: transfers with their safeguards, sweeping statements ("aucun transfert hors de
+l'UE") and art. 22 decisions. Who receives the data is read in :mod:`.recipients`."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from egide.domain.jurisdictions import is_eea
-from egide.notice.importer.gazetteer import (
-    find_generic_recipients,
-    find_known_recipients,
+from egide.notice.importer.recipients import (
+    RECIPIENT_CONTEXT,
+    RECIPIENT_SECTION,
+    RecipientFinding,
+    list_intro,
+    named_recipients,
 )
 from egide.notice.importer.text import PolicyText, Segment
 from egide.register.model import Claim, RecipientKind, Safeguard
 
-RECIPIENT_CONTEXT = re.compile(
-    r"destinataires?|partag|transmi|communiqu|ont acces|auront acces|acces (?:a|aux) (?:vos|ces|les) donnees|divulg|"
-    r"\bceder|fourni(?:rons|r) (?:vos|les) donnees|sous-trait|prestataires?|recipients?|\bshar|disclos|transf|"
-    r"access to|service providers?|third part|tierces? parties|\btiers\b|faisons appel|recourons|nous utilisons")
-RECIPIENT_SECTION = re.compile(r"destinataire|partage|communication|tiers|divulgation|recipient|sharing|disclos"
-                               r"|sous-trait|prestataire|transfert|transfer|who we share|third parties")
 NEGATION = re.compile(r"\b(?:aucun|aucune|jamais)\b|\bne\b[^.;]{0,80}\b(?:pas|jamais|aucun|aucune)\b|\bn'[^.;]{0,80}\b"
                       r"(?:pas|jamais|aucun)\b|\b(?:no|not|never)\b")
-_JOINT = re.compile(r"conjointement responsables?|responsables? conjoints?|responsabilite conjointe|joint(?:ly)? controllers?")
-_OWN_ACCOUNT = re.compile(r"sous (?:sa|leur) propre responsabilite|pour (?:son|leur) propre compte|own responsibility|"
-                          r"independent controllers?|responsables? de traitement (?:distincts?|independants?)")
-_ON_OUR_BEHALF = re.compile(r"pour notre compte|en notre nom|sous-traitants?|on our behalf|processors?\b|accords? de "
-                            r"traitement|contrat de sous-traitance")
 
 NON_EEA = [
     (r"etats-unis|etats unis|united states|u\.s\.a\.?|\busa\b|amerique du nord", "US"),
@@ -62,19 +54,6 @@ _NO_SAFEGUARD = re.compile(r"sans garanties?|without (?:appropriate |adequate |a
 
 
 @dataclass
-class RecipientFinding:
-    key: str
-    name: str
-    kind: RecipientKind
-    country: str | None
-    description: str
-    segment: Segment
-    confidence: float
-    why: str
-    mentions: list[Segment] = field(default_factory=list)
-
-
-@dataclass
 class TransferFinding:
     country: str
     recipient: str
@@ -96,109 +75,6 @@ class StatementFinding:
 class DecisionFinding:
     segment: Segment
     logic: Segment | None = None
-
-
-def slug(text: str) -> str:
-    from egide.notice.importer.text import fold
-
-    value = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-    return (value or "recipient")[:48].strip("-") or "recipient"
-
-
-def _intro(policy: PolicyText, seg: Segment) -> Segment | None:
-    """The sentence that introduces the list an item belongs to ("... avec les tiers suivants :")."""
-    i = seg.index - 1
-    while i >= 0 and policy.segments[i].kind in ("item", "row"):
-        i -= 1
-    return policy.segments[i] if i >= 0 and policy.segments[i].ends_with_colon else None
-
-
-def find_recipients(policy: PolicyText) -> dict[str, RecipientFinding]:
-    found: dict[str, RecipientFinding] = {}
-    for seg in policy.segments:
-        for mention in find_known_recipients(seg.text, seg.norm):
-            known = mention.known
-            if known.key in found:
-                found[known.key].mentions.append(seg)
-                continue
-            kind = known.kind
-            if _JOINT.search(seg.norm):
-                kind = RecipientKind.joint_controller
-            elif _OWN_ACCOUNT.search(seg.norm):
-                kind = RecipientKind.third_party
-            explicit_country = mention.country if mention.country != known.country or mention.country and \
-                is_eea(mention.country) else None
-            description = (f"{known.service}; named in the text as « {mention.alias} »"
-                           + (f"; established in {known.country} (gazetteer), processing location not read"
-                              if known.country and not explicit_country else ""))
-            found[known.key] = RecipientFinding(known.key, known.name, kind, explicit_country, description, seg, 0.9,
-                                                "named in the text (gazetteer of known recipients)", [seg])
-        intro = _intro(policy, seg) if seg.kind in ("item", "row") else None
-        intro_context = intro is not None and _intro_speaks_of_recipients(policy, intro)
-        context = RECIPIENT_CONTEXT.search(seg.norm) or RECIPIENT_SECTION.search(seg.section) or intro_context
-        if not context or seg.kind == "heading":
-            continue
-        listed = _listed_recipient(seg) if intro_context else None
-        if listed is not None:
-            found.setdefault(listed.key, listed).mentions.append(seg)
-            continue
-        for generic in find_generic_recipients(seg.norm):
-            name = generic.name_fr if policy.language == "fr" else generic.name_en
-            key = slug(name)
-            if key in found:
-                found[key].mentions.append(seg)
-                continue
-            found[key] = RecipientFinding(key, name, generic.kind, None, "named by kind, not by name", seg, 0.6,
-                                          "a kind of recipient listed where the text speaks of recipients", [seg])
-    return found
-
-
-_CLAUSE_START = re.compile(r"^(?:lorsque|lorsqu'|quand|si\b|s'il|afin|dans|en cas|pour|when|if\b|where|in order|to\b|"
-                           r"ceci|cela|c'est|ce\b|this\b|it\b|"
-                           r"vous|nous|we\b|you\b|il\b|elles?\b|ils\b)")
-_NOUN_PHRASE_END = re.compile(r"\s*(?:[;,.:(]|\s(?:qui|afin|lorsque|lorsqu'|pour|dont|avec lesquel\w*|that|who|which|to|"
-                              r"in order)\b)")
-_PROCESSOR_WORDS = re.compile(r"prestataire|fournisseur|sous-trait|plateforme|hebergeur|provider|processor|vendor|supplier")
-
-
-def _intro_speaks_of_recipients(policy: PolicyText, intro: Segment) -> bool:
-    """The sentence introducing a list (or the one before it) says the data goes to someone."""
-    before = policy.segments[intro.index - 1] if intro.index else None
-    return bool(_RECIPIENT_INTRO.search(intro.norm) or (before is not None and before.section == intro.section
-                                                         and _RECIPIENT_INTRO.search(before.norm)))
-
-
-_RECIPIENT_INTRO = re.compile(r"destinataires?|partag|transmi|communiqu|divulg|fourni(?:rons|r|ssons) (?:vos|les|ces) "
-                              r"donnees|ont acces|auront acces|sous-trait|tierces? parties|parties (?:suivantes|dont|"
-                              r"avec)|\btiers\b|recipients?|share|disclose|third parties")
-_ORGANISATION = re.compile(r"prestataires?|fournisseurs?|sous-traitants?|partenaires?|parties|societes?|entreprises?|"
-                           r"organismes?|organisations?|autorites?|administrations?|services?|agences?|plateformes?|"
-                           r"banques?|etablissements?|assureurs?|filiales?|cabinets?|transporteurs?|hebergeurs?|editeurs?|"
-                           r"acheteurs?|acquereurs?|conseils|providers?|partners?|companies|authorities|agencies|vendors?|"
-                           r"suppliers?|affiliates?|processors?|insurers?|banks?")
-
-
-def _listed_recipient(seg: Segment) -> RecipientFinding | None:
-    """A list item under "... partageons vos données avec :" names a recipient by its own words."""
-    if seg.kind != "item" or find_known_recipients(seg.text, seg.norm) or not _ORGANISATION.search(seg.norm):
-        return None
-    text = seg.text.strip()
-    if _CLAUSE_START.match(seg.norm.strip()):
-        return None
-    end = _NOUN_PHRASE_END.search(text)
-    name = text[:end.start()] if end else text
-    if len(name.split()) < 2:  # "Parties qui effectuent ...": the relative clause is the name
-        stop = re.search(r"\s*[;,.:(]", text)
-        name = text[:stop.start()] if stop else text
-    name = re.sub(r"^(?:les|des|nos|aux|a|à|le|la|l'|l’|the|our)\s+", "", name.strip(), flags=re.IGNORECASE).strip()
-    if not (2 <= len(name) <= 90) or len(name.split()) > 12:
-        return None
-    name = name[0].upper() + name[1:]
-    generic = find_generic_recipients(seg.norm)
-    kind = generic[0].kind if generic else RecipientKind.processor if _PROCESSOR_WORDS.search(seg.norm) \
-        else RecipientKind.third_party
-    return RecipientFinding(slug(name), name, kind, None, "a category of recipient listed by the text", seg, 0.7,
-                            "an item of a list of recipients", [])
 
 
 def find_transfers(policy: PolicyText, recipients: dict[str, RecipientFinding]) -> list[TransferFinding]:
@@ -240,10 +116,10 @@ def _listed_with_country(policy: PolicyText, seg: Segment, recipients: dict[str,
     contractuelles types") states where that recipient processes the data."""
     if seg.kind not in ("item", "row"):
         return False
-    intro = _intro(policy, seg)
+    intro = list_intro(policy, seg)
     if not (RECIPIENT_SECTION.search(seg.section) or (intro is not None and RECIPIENT_CONTEXT.search(intro.norm))):
         return False
-    named = [m.known.key for m in find_known_recipients(seg.text, seg.norm) if m.known.key in recipients]
+    named = [key for key in named_recipients(seg, recipients) if key in recipients]
     codes = [code for pattern, code in _COUNTRIES + _EEA_NAMES if pattern.search(seg.norm)]
     if len(named) != 1 or len(set(codes)) != 1 or _negated_transfer(seg.norm):
         return False
@@ -273,17 +149,17 @@ def _negated_transfer(norm: str) -> bool:
 
 
 def _recipients_of(policy: PolicyText, seg: Segment, recipients: dict[str, RecipientFinding]) -> list[str]:
-    named = [m.known.key for m in find_known_recipients(seg.text, seg.norm)]
+    named = named_recipients(seg, recipients)
     if seg.ends_with_colon or seg.text.rstrip().endswith(":"):
         for follower in policy.segments[seg.index + 1:seg.index + 20]:
             if follower.kind not in ("item", "row"):
                 break
-            named += [m.known.key for m in find_known_recipients(follower.text, follower.norm)]
+            named += named_recipients(follower, recipients)
     if not named:
         for previous in reversed(policy.segments[max(0, seg.index - 6):seg.index]):
             if previous.section != seg.section:
                 break
-            named = [m.known.key for m in find_known_recipients(previous.text, previous.norm)]
+            named = named_recipients(previous, recipients)
             if named:
                 break
     named = [_prefer_product(k, seg, recipients) for k in named]

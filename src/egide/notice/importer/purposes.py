@@ -50,7 +50,7 @@ _USE_CUES: list[tuple[str, str]] = [
      r"(?:the |applicable )?(?:law|legal)|si la loi (?:l'exige|nous y oblige)|lorsque la loi (?:l'exige|nous y oblige)|"
      r"obliges? (?:legalement|par la loi)|legally (?:required|obliged)"),
     ("essential.service.payment_processing", r"paiements?|facturation|factures?|encaissements?|transactions? "
-     r"financieres|reglements?\b|payments?|billing|invoic"),
+     r"financieres|reglements?\b(?! (?:general|europeen|\(ue\)|ue\b))|payments?|billing|invoic"),
     ("essential.service.authentication", r"authentification|(?:se )?connecter (?:a|au) (?:votre|son) compte|connexion "
      r"(?:a|au) (?:votre |son )?compte|authentication|log ?in to your account|fonction de connexion"),
     ("essential.service.notifications", r"notifications?(?: push)?|alertes?|push notifications?|messages? de service|"
@@ -118,7 +118,7 @@ PURPOSE_CONTEXT = re.compile(
     r"(?:traitements?|la|l')|(?:ont|a) pour (?:objet|objectif)|nous (?:vous )?(?:offrons|proposons|envoyer|enverrons)|"
     r"nous pouvons (?:egalement |aussi )?(?:utiliser|traiter|fournir|communiquer|transmettre|partager|envoyer)|"
     r"sont collectees pour|we (?:may )?(?:use|process|share)")
-PURPOSE_SECTION = re.compile(r"finalit|utilis|usage|pourquoi|objectif|purpose|how we use|why we|traitements?\b|"
+PURPOSE_SECTION = re.compile(r"finalit|utilis|usage|pourquoi|objectif|purpose|how we use|\bwhy\b|traitements?\b|"
                              r"base (?:legale|juridique)|fondement|marketing|newsletter|analyse|statisti|cookies?")
 RIGHTS_SECTION = re.compile(r"\bdroits?\b|\brights?\b|reclamation|complaint|exercer|acces a vos|portabilit|"
                             r"limitation du traitement|s'opposer|opposition|effacer vos|corriger vos|restreindre")

@@ -1,10 +1,15 @@
 """A policy text read, checked and cut into segments that keep their place in the text.
 
 A segment is a sentence of a paragraph, a list item, a heading or a table row. Its
-``text`` is always ``source[start:end]``, so any segment can be quoted verbatim as a
-``source_quote``. Its ``norm`` is the same text folded for matching: lower case, accents
-and typographic apostrophes removed, character for character (same length, same offsets),
-so a match found in ``norm`` is quoted from ``text`` at the same positions.
+``quote()`` is always ``source[start:end]``, so any segment can be quoted verbatim as a
+``source_quote``. Its ``text`` is the same with the line breaks of a hard-wrapped text
+joined (a plain-text policy wrapped at 80 columns reads as whole sentences and items); its
+``norm`` is ``text`` folded for matching: lower case, accents and typographic apostrophes
+removed, character for character (same length, same offsets), so a match found in ``norm``
+is read from ``text`` at the same positions.
+
+Headings are Markdown (``## Title``), numbered (``2.1 Title``), underlined (a line of ``=``,
+``-`` or ``~`` under the title), a line in bold (``**Why**``), or a short capitalised line.
 """
 
 from __future__ import annotations
@@ -65,9 +70,12 @@ class Segment:
     header: tuple[str, ...] = ()  # table rows: the folded header cells of their table
     line: int = 0  # index of the source line (list blocks and tables span consecutive lines)
     ends_with_colon: bool = False
+    verbatim: str = ""  # source[start:end] when it differs from text (a segment over wrapped lines)
+    indent: int = 0  # the columns before the text of its line (its bullet, for an item)
 
     def quote(self) -> str:
-        return self.text
+        """The segment exactly as the source has it."""
+        return self.verbatim or self.text
 
 
 @dataclass
@@ -160,57 +168,121 @@ _ABBREVIATIONS = frozenset("art n no nos m mme mlle mm st cf p pp al lit para en
                            "s.a b.v e.g i.e dr me av bd ste sa sas sarl e.v approx ch chap réf ref tel tél".split())
 
 
+_UNDERLINE = re.compile(r"^\s*([=~^+-])\1{2,}\s*$")
+_SETEXT_DEPTH = {"=": 1, "-": 2}  # any other underline: 3
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_].*\1\s*:?\s*$")
+_WRAP_LIMIT = 100  # a text whose lines (nearly) all stay under this many columns is hard-wrapped
+_LABELLED_LINE = re.compile(r"^\s*[A-Z\u00c0-\u00dd][\w'\u2019 -]{0,40}?\s?:\s")  # "Données : ...", "Base légale : ..."
+
+
 def split_segments(source: str) -> list[Segment]:
     """Cut the text into headings, sentences, list items and table rows, with offsets."""
     segments: list[Segment] = []
     headings: list[tuple[int, str]] = []  # (depth, folded heading)
     table_header: tuple[str, ...] = ()
-    offset = 0
     lines = source.split("\n")
-    for number, line in enumerate(lines):
-        start = offset
-        offset += len(line) + 1
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    underlined = {n - 1 for n, line in enumerate(lines) if n and _UNDERLINE.match(line) and lines[n - 1].strip()
+                  and not _BULLET.match(lines[n - 1])}
+    plain_depth = 4 if underlined else 1  # a short capitalised line sits under the underlined headings
+    for first, last in _logical_lines(lines, underlined):
+        start, end = offsets[first], offsets[last] + len(lines[last])
+        line = _flat(source[start:end])
         if not line.strip():
             table_header = ()
             continue
+        if first - 1 in underlined and _UNDERLINE.match(line):
+            continue
         cells = _table_cells(line)
         section = " / ".join(h for _, h in headings)
-        if cells is not None:
+        indent = len(line) - len(line.lstrip())
+        if cells is not None and first not in underlined:
             if all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in cells):
                 continue
             if not table_header:
                 table_header = tuple(fold(c).strip() for c in cells)
-            _add(segments, source, start, start + len(line), "row", section, cells=tuple(cells),
-                 header=table_header, line=number)
+            _add(segments, source, start, end, "row", section, cells=tuple(cells), header=table_header, line=first,
+                 indent=indent)
             continue
         table_header = ()
-        if _is_heading(line, lines, number):
-            depth = _heading_depth(line)
+        if first in underlined or _BOLD_LINE.match(line) or _is_heading(line, lines, first):
+            depth = _heading_depth(line, plain_depth, lines[first + 1] if first in underlined else None)
             while headings and headings[-1][0] >= depth:
                 headings.pop()
             headings.append((depth, fold(line.strip())))
-            _add(segments, source, start, start + len(line), "heading", " / ".join(h for _, h in headings),
-                 line=number)
+            _add(segments, source, start, end, "heading", " / ".join(h for _, h in headings), line=first,
+                 indent=indent)
             continue
         bullet = _BULLET.match(line)
         body_start = start + (bullet.end() if bullet else 0)
         kind = "item" if bullet else "sentence"
-        for n, (s, e) in enumerate(_sentences(source, body_start, start + len(line))):
-            _add(segments, source, s, e, kind if n == 0 else "sentence", section, line=number)
+        for n, (s, e) in enumerate(_sentences(source, body_start, end)):
+            _add(segments, source, s, e, kind if n == 0 else "sentence", section, line=first, indent=indent)
     return segments
 
 
+def _flat(text: str) -> str:
+    """The text with each line break (and the indentation after it) read as one space."""
+    return re.sub(r"[ \t]*\n\s*", " ", text) if "\n" in text else text
+
+
+def _wrap_width(lines: list[str], underlined: set[int]) -> int | None:
+    """The column a hard-wrapped text is wrapped at, or None when its lines run on (headings left out)."""
+    lengths = [len(line.rstrip()) for n, line in enumerate(lines) if line.strip() and n not in underlined
+               and n - 1 not in underlined]
+    short = [n for n in lengths if n <= _WRAP_LIMIT]
+    if len(lengths) < 10 or len(lengths) - len(short) > len(lengths) * 0.02:
+        return None
+    return max(short)
+
+
+def _logical_lines(lines: list[str], underlined: set[int]) -> list[tuple[int, int]]:
+    """(first, last) physical lines of each logical line: a wrapped line goes on in the next one when
+    that one starts at its text column and its first word would not have fitted on it."""
+    width = _wrap_width(lines, underlined)
+    spans: list[tuple[int, int]] = []
+    number = 0
+    while number < len(lines):
+        first = last = number
+        if width and lines[first].strip() and first not in underlined:
+            column = _text_column(lines[first])
+            while last + 1 < len(lines) and last + 1 not in underlined and \
+                    _continues(lines[last], lines[last + 1], column, width):
+                last += 1
+        spans.append((first, last))
+        number = last + 1
+    return spans
+
+
+def _text_column(line: str) -> int:
+    bullet = _BULLET.match(line)
+    return bullet.end() if bullet else len(line) - len(line.lstrip())
+
+
+def _continues(previous: str, line: str, column: int, width: int) -> bool:
+    if not line.strip() or _BULLET.match(line) or _UNDERLINE.match(line) or "|" in line:
+        return False
+    if len(line) - len(line.lstrip()) != column:
+        return False
+    if _LABELLED_LINE.match(line):
+        return False  # "Données : ...": a new labelled line, not the end of the one above
+    return len(previous.rstrip()) + 1 + len(line.split()[0]) > width
+
+
 def _add(segments: list[Segment], source: str, start: int, end: int, kind: str, section: str,
-         cells: tuple[str, ...] = (), header: tuple[str, ...] = (), line: int = 0) -> None:
+         cells: tuple[str, ...] = (), header: tuple[str, ...] = (), line: int = 0, indent: int = 0) -> None:
     while start < end and source[start].isspace():
         start += 1
     while end > start and source[end - 1].isspace():
         end -= 1
     if end <= start:
         return
-    text = source[start:end]
+    verbatim = source[start:end]
+    text = _flat(verbatim)
     segments.append(Segment(len(segments), text, fold(text), start, end, kind, section, cells, header, line,
-                            text.rstrip().endswith(":")))
+                            text.rstrip().endswith(":"), verbatim if text != verbatim else "", indent))
 
 
 def _table_cells(line: str) -> list[str] | None:
@@ -243,17 +315,23 @@ def _is_heading(line: str, lines: list[str], number: int) -> bool:
     if _NUMBERED_HEADING.match(line):
         rest = _NUMBERED_HEADING.sub("", line, count=1).strip()
         return bool(rest) and rest[0].isupper() and len(rest.split()) <= 14
-    return text[0].isupper() and len(words) <= 10 and not re.search(r"@|https?://|www\.|\d", text)
+    return text[0].isupper() and len(words) <= 10 and not re.search(r"@|https?://|www\.|\d|\S\s?:\s+\S", text)
 
 
-def _heading_depth(line: str) -> int:
+def _heading_depth(line: str, plain: int = 1, underline: str | None = None) -> int:
+    """1 for a title (``#``, ``===`` under it), 2 for a section (``##``, ``---``), deeper for sub-sections;
+    a bold line sits under any heading, a short capitalised line at ``plain``."""
+    if underline is not None:
+        return _SETEXT_DEPTH.get(underline.strip()[0], 3)
+    if _BOLD_LINE.match(line):
+        return 7
     match = re.match(r"^\s*(#{1,6})", line)
     if match:
         return len(match.group(1))
     match = re.match(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})", line)
     if match:
         return match.group(1).rstrip(".").count(".") + 1
-    return 1
+    return plain
 
 
 def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
