@@ -70,6 +70,19 @@ class Settings(BaseSettings):
         default_factory=lambda: f"cli:{os.environ.get('USER') or os.environ.get('USERNAME') or 'unknown'}",
         description="Who the CLI acts as, written in every audit event it causes.",
     )
+    smtp_host: str | None = Field(
+        None, description="SMTP server that emails notices to people about their requests. Unset: notices are "
+        "written as .eml files to outbox_dir instead.")
+    smtp_port: int = Field(587, description="Port of the SMTP server.")
+    smtp_from: str | None = Field(
+        None, description="Sender address of notices. Default: the active register's controller email, else "
+        "privacy@localhost.")
+    smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS (certificate checked).")
+    smtp_username: str | None = Field(None, description="SMTP login, when the server asks for one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password. No default; never logged.")
+    outbox_dir: Path | None = Field(
+        None, description="Folder where notices are written as .eml files (one per message, readable with any mail "
+        "program) when smtp_host is unset. Default: outbox/ in data_dir.")
     sql_echo: bool = Field(False, description="Log every SQL statement (debugging).")
 
     @classmethod

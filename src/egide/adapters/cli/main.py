@@ -26,6 +26,9 @@ app.add_typer(audit_commands.app, name="audit")
 app.add_typer(consent_commands.consent_app, name="consent")
 app.add_typer(consent_commands.subject_app, name="subject")
 app.add_typer(consent_commands.marketing_app, name="marketing")
+from egide.adapters.cli import request_commands  # noqa: E402
+
+app.add_typer(request_commands.app, name="request")
 app.command()(demo)
 app.command()(consent_commands.decide)
 app.command()(consent_commands.serve)

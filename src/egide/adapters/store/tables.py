@@ -188,3 +188,129 @@ pending_actions = Table(
     Column("status", String(20), nullable=False),  # pending | done
     Column("trigger_event_id", String(36), nullable=True),
 )
+
+# --- data-subject requests, their clock suspensions, verification codes, notices (revision 0003) ---
+
+data_subject_requests = Table(
+    "data_subject_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),  # DSR-2026-000123
+    Column("subject_id", String(36), ForeignKey("data_subjects.id", ondelete="CASCADE"), nullable=False),
+    Column("right", String(30), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("due_on", Date, nullable=False),  # as of the last change; suspensions move it while open
+    Column("sealed_text", LargeBinary, nullable=True),  # the person's own words
+    Column("sealed_claims", LargeBinary, nullable=True),  # JSON: the identity they claimed (email, name, ...)
+    Column("extension", String(10), nullable=True),  # ISO 8601 duration, at most P2M
+    Column("extension_reason", Text, nullable=True),
+    Column("extended_at", DateTime, nullable=True),
+    Column("refusal_ground", String(30), nullable=True),
+    Column("refusal_reason", Text, nullable=True),
+    Column("identity_method", String(30), nullable=True),
+    Column("identity_verified_at", DateTime, nullable=True),
+    Column("identity_verified_by", String(200), nullable=True),
+    Column("sealed_identity_note", LargeBinary, nullable=True),  # how an agent checked, in their words
+    Column("identity_document_deleted_at", DateTime, nullable=True),
+    Column("sealed_result", LargeBinary, nullable=True),
+    Column("answered_at", DateTime, nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_data_subject_requests_subject", "subject_id"),
+    Index("ix_data_subject_requests_status", "status", "due_on"),
+)
+
+request_counters = Table(
+    "request_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),  # the last number drawn: locked while a request is logged
+)
+
+request_suspensions = Table(
+    "request_suspensions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(30), nullable=False),  # verification_code | identity_document
+    Column("reason", Text, nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, nullable=True),
+    Index("ix_request_suspensions_request", "request_id"),
+)
+
+verification_codes = Table(
+    "verification_codes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),  # 1 for the first code of the request, 2 for the next...
+    Column("code_hash", String(64), nullable=False),  # HMAC of the code: the code itself is never stored
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("used_at", DateTime, nullable=True),
+    Index("ix_verification_codes_request", "request_id"),
+)
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(30), nullable=False),  # received | code | identity_document | extended | answered | refused
+    Column("language", String(2), nullable=False),
+    Column("sealed_to", LargeBinary, nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("sealed_body", LargeBinary, nullable=True),  # dropped once a code notice is delivered
+    Column("created_at", DateTime, nullable=False),
+    Column("sent_at", DateTime, nullable=True),
+    Column("transport", String(20), nullable=True),  # smtp | outbox
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=True),
+    Index("ix_notices_pending", "sent_at", "created_at"),
+    Index("ix_notices_request", "request_id"),
+)
+
+# --- executing rights on the company's databases: steps, erasure log, disputed rectifications (0004) ---
+
+execution_steps = Table(
+    "execution_steps",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run", String(100), nullable=False),  # the request id, or a replay's own key
+    Column("step", String(200), nullable=False),  # erase:orders, logs:web-access, suppression...
+    Column("status", String(20), nullable=False),  # done
+    Column("counts", Text, nullable=False),  # JSON: numbers of rows and lines, never their content
+    Column("finished_at", DateTime, nullable=False),
+    UniqueConstraint("run", "step"),
+)
+
+erasure_log = Table(
+    "erasure_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(100), nullable=False, unique=True),
+    Column("dataset", String(100), nullable=False),
+    Column("lookup_hashes", Text, nullable=False),  # JSON [{kind, hash}]: keyed hashes, never the identifiers
+    Column("tables", Text, nullable=True),  # JSON {table: {deleted, masked, kept}}
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Index("ix_erasure_log_started_at", "started_at"),
+)
+
+disputed_rectifications = Table(
+    "disputed_rectifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(100), nullable=False),
+    Column("kind", String(20), nullable=False),  # identifier kind
+    Column("lookup_hash", String(64), nullable=False),
+    Column("fields", Text, nullable=False),  # JSON list of categories or table.column
+    Column("sealed_statement", LargeBinary, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Index("ix_disputed_rectifications_lookup", "kind", "lookup_hash"),
+)

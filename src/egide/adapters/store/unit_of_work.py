@@ -12,7 +12,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
+from egide.adapters.store.execution_repositories import ExecutionRecords
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
+from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
 from egide.domain.clock import Clock
 from egide.domain.errors import ConflictError, StoreError
 
@@ -27,6 +29,9 @@ class UnitOfWork:
     lists: MarketingLists
     states: SubjectStates
     pending: PendingActions
+    requests: DataSubjectRequests
+    notices: NoticeOutbox
+    execution: ExecutionRecords
 
 
 class Store:
@@ -52,6 +57,9 @@ class Store:
                     lists=MarketingLists(connection, self.keyring),
                     states=SubjectStates(connection),
                     pending=PendingActions(connection),
+                    requests=DataSubjectRequests(connection, self.keyring),
+                    notices=NoticeOutbox(connection, self.keyring),
+                    execution=ExecutionRecords(connection, self.keyring),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:

@@ -1,0 +1,228 @@
+"""`egide request ...`: data-subject requests from intake to answer (thin: parse, call a service, print)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Iterator
+
+import typer
+
+from egide.adapters.cli.context import STATE
+from egide.adapters.cli.errors import reported_errors
+from egide.domain.errors import InvalidInputError, Problem
+
+app = typer.Typer(help="Data-subject requests (art. 12, 15-22): intake, identity, the legal clock, notices.",
+                  no_args_is_help=True)
+
+
+@contextmanager
+def _desk() -> Iterator["object"]:
+    from egide.adapters.notifications import request_desk
+    from egide.bootstrap import build_app
+
+    application = build_app(STATE.settings())
+    try:
+        yield request_desk(application)
+    finally:
+        application.close()
+
+
+def _parse_received(text: str | None) -> datetime | date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(f"--received-at {text!r} is not a date",
+                                problems=[Problem("write 2026-01-31 or 2026-01-31T14:05", path="received_at")]) from None
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise InvalidInputError(f"unknown --format {fmt!r}", problems=[Problem(f"use {' or '.join(allowed)}",
+                                                                               path="format")])
+
+
+def _report(change, desk) -> None:  # type: ignore[no-untyped-def]
+    request = change.request
+    typer.echo(f"{request.reference}: {request.status.value} ({request.right.value}), "
+               f"due {request.due_on.isoformat()}")
+    for delivery in change.deliveries:
+        if delivery.delivered:
+            where = f" to {desk.notifier.directory}" if hasattr(desk.notifier, "directory") else ""
+            typer.echo(f"  notice '{delivery.kind.value}' sent by {delivery.transport}{where}")
+        else:
+            print(f"warning: notice '{delivery.kind.value}' not delivered: {delivery.error} "
+                  "(the change is kept; retry with `egide request send-pending`)", file=sys.stderr)
+
+
+@app.command("submit")
+def submit(
+    right: str = typer.Option(..., "--right", help="access, rectification, erasure, restriction, portability, "
+                              "objection, human_review or withdraw_consent."),
+    email: str = typer.Option(..., "--email", help="The person's email: notices and the verification code go there."),
+    channel: str = typer.Option("form", "--channel", help="How it came: form, email, post or phone."),
+    text: str | None = typer.Option(None, "--text", help="The person's own words (stored encrypted)."),
+    received_at: str | None = typer.Option(None, "--received-at", help="When it reached the company (default now)."),
+    name: str | None = typer.Option(None, "--name", help="The name the person gave (stored encrypted)."),
+    phone: str | None = typer.Option(None, "--phone", help="A phone number the person gave (stored encrypted)."),
+    language: str | None = typer.Option(None, "--language", help="fr or en (default: the register's language)."),
+    no_code: bool = typer.Option(False, "--no-code", help="Do not start identification now (verify later)."),
+) -> None:
+    """Log a request: the clock starts at receipt; the person gets an acknowledgement and a code (or, when the
+    register requires it, a request for an identity document)."""
+    from egide.services.requests import submit_request
+
+    with reported_errors():
+        received = _parse_received(received_at)
+        with _desk() as desk:
+            change = submit_request(desk, right=right, email=email, channel=channel, text=text, received_at=received,
+                                    name=name, phone=phone, language=language, identify=not no_code)
+            _report(change, desk)
+
+
+@app.command("verify")
+def verify(
+    reference: str = typer.Option(..., "--reference", help="The request's reference, e.g. DSR-2026-000001."),
+    code: str | None = typer.Option(None, "--code", help="The 6-digit code the person received."),
+    manual: bool = typer.Option(False, "--manual", help="An agent checked the identity another way."),
+    method: str | None = typer.Option(None, "--method", help="With --manual: how the identity was checked."),
+    note: str | None = typer.Option(None, "--note", help="With --manual: anything worth keeping (stored encrypted)."),
+) -> None:
+    """Confirm the person's identity with their code, or record an agent's manual check."""
+    from egide.services.request_identity import verify_code, verify_manually
+
+    with reported_errors():
+        if (code is None) == (not manual):
+            raise InvalidInputError("give --code or --manual --method \"...\"")
+        with _desk() as desk:
+            if manual:
+                change = verify_manually(desk, reference, method or "", note)
+            else:
+                change = verify_code(desk, reference, code or "")
+            _report(change, desk)
+
+
+@app.command("send-code")
+def send_code(reference: str = typer.Argument(..., help="The request's reference.")) -> None:
+    """Email a new verification code (the previous one stops working)."""
+    from egide.services.request_identity import send_verification_code
+
+    with reported_errors(), _desk() as desk:
+        _report(send_verification_code(desk, reference), desk)
+
+
+@app.command("ask-id")
+def ask_id(reference: str = typer.Argument(..., help="The request's reference."),
+           reason: str | None = typer.Option(None, "--reason", help="The reasonable doubt (required unless the "
+                                             "register always asks for a document); sent to the person.")) -> None:
+    """Ask for an identity document (art. 12(6)); the clock is suspended until `id-checked`."""
+    from egide.services.request_identity import ask_identity_document
+
+    with reported_errors(), _desk() as desk:
+        _report(ask_identity_document(desk, reference, reason), desk)
+
+
+@app.command("id-checked")
+def id_checked(reference: str = typer.Argument(..., help="The request's reference."),
+               note: str | None = typer.Option(None, "--note", help="How it was checked (stored encrypted).")) -> None:
+    """Record that the identity document was checked AND its copy deleted (Egide never stores it); the clock resumes."""
+    from egide.services.request_identity import identity_document_checked
+
+    with reported_errors(), _desk() as desk:
+        _report(identity_document_checked(desk, reference, note), desk)
+
+
+@app.command("extend")
+def extend_cmd(reference: str = typer.Argument(..., help="The request's reference."),
+               reason: str = typer.Option(..., "--reason", help="Why more time is needed; sent to the person."),
+               by: str = typer.Option("P2M", "--by", help="P1M or P2M (at most two further months in total).")) -> None:
+    """Extend the deadline (art. 12(3)): within the first month, with reasons; the person is told."""
+    from egide.services.requests import extend
+
+    with reported_errors(), _desk() as desk:
+        _report(extend(desk, reference, reason, by), desk)
+
+
+@app.command("refuse")
+def refuse_cmd(reference: str = typer.Argument(..., help="The request's reference."),
+               reason: str = typer.Option(..., "--reason", help="The reasons, sent to the person."),
+               ground: str = typer.Option(..., "--ground", help="manifestly_unfounded, excessive (art. 12(5)) or "
+                                                                "identity_not_established.")) -> None:
+    """Refuse with the reasons; the notice tells the right to complain to the supervisory authority."""
+    from egide.services.requests import refuse
+
+    with reported_errors(), _desk() as desk:
+        _report(refuse(desk, reference, reason, ground), desk)
+
+
+@app.command("list")
+def list_cmd(overdue: bool = typer.Option(False, "--overdue", help="Only requests past their due date."),
+             status: list[str] = typer.Option([], "--status", help="Only these statuses (repeat)."),
+             fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    """Requests by due date, with the days left."""
+    from egide.domain.requests import RequestStatus
+    from egide.services.requests import list_requests
+
+    with reported_errors():
+        _check_format(fmt, ("table", "json"))
+        try:
+            statuses = [RequestStatus(s) for s in status] or None
+        except ValueError:
+            raise InvalidInputError(f"unknown status in {status}", problems=[
+                Problem(f"expected: {', '.join(s.value for s in RequestStatus)}", path="status")]) from None
+        with _desk() as desk:
+            rows = list_requests(desk, overdue_only=overdue, statuses=statuses)
+    if fmt == "json":
+        typer.echo(json.dumps([r.as_dict() for r in rows], indent=2))
+        return
+    for r in rows:
+        left = "done" if r.days_left is None else ("OVERDUE" if r.overdue else f"{r.days_left} days left")
+        flags = "".join([" extended" if r.extended else "", " clock suspended" if r.suspended else ""])
+        typer.echo(f"{r.reference}  {r.right:<16} {r.status:<18} due {r.due_on.isoformat()}  {left}{flags}")
+    if not rows:
+        typer.echo("no request")
+
+
+@app.command("show")
+def show(reference: str = typer.Argument(..., help="The request's reference."),
+         fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """One request: its words, identity, clock, notices and audit events."""
+    from egide.services.requests import show_request
+
+    with reported_errors():
+        _check_format(fmt, ("text", "json"))
+        with _desk() as desk:
+            body = show_request(desk, reference).as_dict()
+    if fmt == "json":
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    for key in ("reference", "right", "status", "channel", "received_at", "due_on", "days_left", "extension",
+                "extension_reason", "refusal", "text", "claims", "identity", "result"):
+        if body.get(key) not in (None, "", {}):
+            typer.echo(f"{key}: {body[key]}")
+    for s in body["suspensions"]:
+        typer.echo(f"clock suspended: {s['started_at']} -> {s['ended_at'] or 'now'} ({s['kind']}: {s['reason']})")
+    for n in body["notices"]:
+        state = f"sent {n['sent_at']} by {n['transport']}" if n["sent_at"] else f"NOT SENT ({n['error'] or 'pending'})"
+        typer.echo(f"notice {n['kind']}: {state}")
+    for e in body["events"]:
+        typer.echo(f"audit #{e['seq']} {e['at']} {e['action']} by {e['actor']}")
+
+
+@app.command("send-pending")
+def send_pending_cmd(limit: int = typer.Option(100, "--limit", help="At most this many notices.")) -> None:
+    """Deliver the notices not sent yet (after an SMTP failure, for instance)."""
+    from egide.services.requests import send_pending
+
+    with reported_errors(), _desk() as desk:
+        deliveries = send_pending(desk, limit)
+    failed = [d for d in deliveries if not d.delivered]
+    typer.echo(f"{len(deliveries) - len(failed)} sent, {len(failed)} failed")
+    for d in failed:
+        print(f"  {d.reference} {d.kind.value}: {d.error}", file=sys.stderr)
+    if failed:
+        raise typer.Exit(1)
