@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         description="Sites on other origins that embed banner.js and post choices to Egide (CORS), as a JSON list: "
         '["https://shop.example.com"]. Empty: only pages served by Egide itself.',
     )
+    datasets: list[Path] = Field(
+        default_factory=list,
+        description="Dataset files (the company's databases, annotated) that requests run on, as a JSON list of paths.",
+    )
     decision_cache_seconds: float = Field(
         5.0, description="How long a decision for 'now' is reused; writes in the same process invalidate at once.")
     actor: str = Field(

@@ -114,6 +114,8 @@ def test_demo_runs_the_tour_and_exits(tmp_path):
     assert result.exit_code == 0, result.stdout
     out = result.stdout
     assert "OKASIO" in out and "statement.contradicted_by_transfer" in out and "intact" in out
+    assert "(access)" in out and "report: " in out and ".html" in out
+    assert "invoices" in out and "proof-of-contract" in out and "L123-22" in out  # the kept invoice and why
     again = run("demo", "--no-serve", "--data-dir", tmp_path / "demo")
     assert again.exit_code == 0 and "already active" in again.stdout
 

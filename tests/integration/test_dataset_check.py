@@ -35,7 +35,7 @@ def test_the_example_dataset_holds_against_the_live_shop(shop_url, tmp_path):
     findings = check_dataset(load_dataset(SHOP_DATASET), load_register(EXAMPLES / "002-okasio.yaml").register,
                              introspect(shop_url), tmp_path)
     assert [f.rule for f in findings if f.severity is Severity.error] == []
-    assert [f.rule for f in findings if f.severity is Severity.warning] == ["category.undeclared"] * 2
+    assert [f.rule for f in findings if f.severity is Severity.warning] == ["retention.no_clock"] + ["category.undeclared"] * 2
     assert [f.rule for f in findings if f.severity is Severity.info] == ["logs.ok"]
 
 

@@ -71,7 +71,9 @@ def demo(
                 typer.secho(f"   line {f.line}: {f.severity.value} [{f.rule}] {f.message}", fg=colour)
                 typer.echo(f"      {f.article} - fix: {f.fix}")
 
-            typer.secho("\n4. Audit trail", bold=True)
+            _requests_tour(app_, directory)
+
+            typer.secho("\n5. Audit trail", bold=True)
             report = verify_audit_trail(app_.store)
             typer.echo(f"   {'intact' if report.intact else 'BROKEN'}: {report.events_checked} hash-chained event(s)")
         finally:
@@ -96,7 +98,7 @@ def _serve(settings, port: int) -> None:  # type: ignore[no-untyped-def]
     from egide.bootstrap import build_app
 
     app_ = build_app(settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"}))
-    typer.secho(f"\n5. Serving on http://127.0.0.1:{port} (Ctrl-C to stop)", bold=True)
+    typer.secho(f"\n6. Serving on http://127.0.0.1:{port} (Ctrl-C to stop)", bold=True)
     typer.echo(f"   demo shop with the cookie banner: http://127.0.0.1:{port}/demo/shop")
     typer.echo(f"   HTTP API documentation:           http://127.0.0.1:{port}/api/docs")
     typer.echo(f"   a decision over HTTP:             http://127.0.0.1:{port}/api/v1/decisions"
@@ -105,3 +107,44 @@ def _serve(settings, port: int) -> None:  # type: ignore[no-untyped-def]
         uvicorn.run(create_app(app_), host="127.0.0.1", port=port, log_level="warning")
     finally:
         app_.close()
+
+
+def _requests_tour(app_, directory: Path) -> None:  # type: ignore[no-untyped-def]
+    """A sample shop database; one customer asks for a copy of their data, then for erasure."""
+    from sqlalchemy import text
+
+    from egide.adapters.cli.request_commands import open_databases
+    from egide.adapters.notifications import request_desk
+    from egide.demo.shop import build_shop
+    from egide.services.request_identity import verify_manually
+    from egide.services.request_runner import run_request
+    from egide.services.requests import submit_request
+
+    shop = directory / "shop" / "shop.db"
+    typer.secho("\n4. Data-subject requests on the sample shop database", bold=True)
+    if not shop.exists():
+        info = build_shop(shop)
+        typer.echo(f"   shop database: {shop} ({sum(info.rows.values())} rows, {info.log_lines} log lines)")
+    active = app_.registers.refresh()
+    databases = open_databases([examples_dir().parent / "datasets" / "shop.yaml"], active.loaded.register,
+                               f"sqlite:///{shop}", shop.parent)
+    with databases[0].engine.connect() as c:
+        email = c.execute(text("SELECT c.email FROM customers c JOIN orders o ON o.customer_id = c.id "
+                               "JOIN invoices i ON i.order_id = o.id WHERE c.email NOT LIKE 'h$%' ORDER BY c.id LIMIT 1")
+                          ).scalar_one_or_none()
+    if email is None:
+        typer.echo("   every sample customer with an invoice was already erased: run the demo in a new directory")
+        return
+    desk = request_desk(app_, actor="demo")
+    output = directory / "requests"
+    for right in ("access", "erasure"):
+        reference = submit_request(desk, right=right, email=email, channel="form").request.reference
+        verify_manually(desk, reference, "espace client connecté (démo)")
+        outcome = run_request(desk, active, reference, databases, output, on_change=app_.decisions.invalidate)
+        typer.echo(f"   {reference} ({right}) for {email}: answered")
+        for line in outcome.lines:
+            typer.echo(f"      {line}")
+        for path in outcome.files:
+            if path.suffix == ".html":
+                typer.echo(f"      report: {path}")
+    typer.echo(f"   notices to the person (readable .eml files): {directory / 'outbox'}")

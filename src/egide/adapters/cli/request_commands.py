@@ -6,6 +6,7 @@ import json
 import sys
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Iterator
 
 import typer
@@ -226,3 +227,76 @@ def send_pending_cmd(limit: int = typer.Option(100, "--limit", help="At most thi
         print(f"  {d.reference} {d.kind.value}: {d.error}", file=sys.stderr)
     if failed:
         raise typer.Exit(1)
+
+
+def open_databases(dataset_files: list[Path], register, database_url: str | None,  # type: ignore[no-untyped-def]
+                   log_root: Path | None) -> list:
+    """Load dataset files and open their databases: the URL from --database-url or the dataset's
+    variable; log directories under --log-root (default: beside a SQLite database, else beside the file)."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from egide.adapters.connectors.sql import open_database
+    from egide.datasets.loader import load_dataset
+    from egide.services.request_runner import CompanyDatabase
+
+    databases = []
+    for file in dataset_files:
+        dataset = load_dataset(file, register=register).dataset
+        url = database_url or (os.environ.get(dataset.database_url_env) if dataset.database_url_env else None)
+        if not url:
+            raise InvalidInputError(f"{file}: no database URL: set {dataset.database_url_env or 'a variable'} "
+                                    "or give --database-url", problems=[Problem("missing URL", path="database_url")])
+        root = log_root
+        if root is None:
+            parsed = make_url(url)
+            root = (Path(parsed.database).resolve().parent if parsed.get_backend_name() == "sqlite" and parsed.database
+                    else Path(file).resolve().parent)
+        databases.append(CompanyDatabase(dataset, open_database(url), root))
+    return databases
+
+
+@app.command("run")
+def run_cmd(
+    reference: str = typer.Argument(..., help="The request's reference."),
+    dataset: list[Path] = typer.Option([], "--dataset", help="A dataset file (repeat for several databases)."),
+    database_url: str | None = typer.Option(None, "--database-url", help="The company database (else the dataset's variable)."),
+    log_root: Path | None = typer.Option(None, "--log-root", help="Where the dataset's log directories are."),
+    output: Path | None = typer.Option(None, "--output", help="Where reports and exports go (default: DATA_DIR/requests)."),
+    set_: list[str] = typer.Option([], "--set", help="Rectification: field=value (repeatable)."),
+    disputed: bool = typer.Option(False, "--disputed", help="Rectification contested by the company: record the statement."),
+    statement: str | None = typer.Option(None, "--statement", help="The person's statement, for a disputed rectification."),
+) -> None:
+    """Execute a verified request on the company's databases and answer the person."""
+    from egide.adapters.notifications import request_desk
+    from egide.bootstrap import build_app
+    from egide.services.request_runner import run_request
+
+    with reported_errors():
+        changes = {}
+        for item in set_:
+            field, sep, value = item.partition("=")
+            if not sep or not field.strip():
+                raise InvalidInputError(f"--set {item!r}: write field=value", problems=[Problem("field=value", path="set")])
+            changes[field.strip()] = value
+        application = build_app(STATE.settings())
+        try:
+            active = application.registers.get()
+            if active is None:
+                from egide.domain.errors import ConfigurationError
+
+                raise ConfigurationError("no register is active: run `egide register activate FILE`")
+            files = dataset or list(application.settings.datasets)
+            databases = open_databases(files, active.loaded.register, database_url, log_root)
+            desk = request_desk(application)
+            outcome = run_request(desk, active, reference, databases, output or application.settings.data_dir / "requests",
+                                  changes=changes, disputed=disputed, statement=statement,
+                                  on_change=application.decisions.invalidate)
+        finally:
+            application.close()
+    typer.echo(f"{reference}: answered ({outcome.right.value})")
+    for line in outcome.lines:
+        typer.echo(f"  {line}")
+    for path in outcome.files:
+        typer.echo(f"  file: {path}")

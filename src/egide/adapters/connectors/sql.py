@@ -1,15 +1,16 @@
 """The company's SQL databases, reached by any SQLAlchemy URL (SQLite, PostgreSQL, MariaDB/MySQL).
 
-Introspection only for now: what tables and columns exist, their types, primary and foreign
-keys (``sqlalchemy.inspect``), for ``egide dataset check``. Driver errors stop here and come
-out as Egide errors naming the database (password hidden), never as a stack trace.
+Introspection: what tables and columns exist, their types, primary and foreign keys
+(``sqlalchemy.inspect``), for ``egide dataset check``; reflected ``Table`` objects for the
+set-based statements that execute rights (:mod:`egide.services.execution`). Driver errors stop
+here and come out as Egide errors naming the database (password hidden), never as a stack trace.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import MetaData, Table, create_engine, inspect
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
@@ -92,3 +93,38 @@ def _type_name(column_type: sqltypes.TypeEngine, dialect) -> str:  # type: ignor
         return str(column_type.compile(dialect=dialect))
     except SQLAlchemyError:  # a reflected type the dialect cannot spell back (NullType of SQLite)
         return type(column_type).__name__.upper()
+
+
+def reflect_tables(engine: Engine, names: list[str]) -> dict[str, Table]:
+    """The named tables as SQLAlchemy ``Table`` objects (columns, types, keys), for the set-based
+    statements that execute rights. A table missing from the database is an input error."""
+    shown = engine.url.render_as_string(hide_password=True)
+    metadata = MetaData()
+    try:
+        present = set(inspect(engine).get_table_names())
+        missing = [n for n in names if n not in present]
+        if missing:
+            raise InvalidInputError(f"{shown}: the dataset names tables the database does not have: "
+                                    f"{', '.join(missing)}")
+        metadata.reflect(engine, only=list(names))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise UnreadableInputError(f"{shown}: cannot read the database: {reason}") from None
+    return {name: metadata.tables[name] for name in names}
+
+
+def children_of(tables: dict[str, Table], engine: Engine) -> dict[str, list[tuple[str, str, str]]]:
+    """For each table, the foreign keys of the database that point at it, from any table:
+    parent -> [(child table, child column, parent column)] (single-column keys)."""
+    found: dict[str, list[tuple[str, str, str]]] = {name: [] for name in tables}
+    try:
+        inspector = inspect(engine)
+        for child in inspector.get_table_names():
+            for fk in inspector.get_foreign_keys(child):
+                parent = fk.get("referred_table")
+                if parent in found and len(fk["constrained_columns"]) == 1:
+                    found[parent].append((child, fk["constrained_columns"][0], fk["referred_columns"][0]))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise UnreadableInputError(f"cannot read the foreign keys of the database: {reason}") from None
+    return found

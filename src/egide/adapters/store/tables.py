@@ -281,7 +281,7 @@ execution_steps = Table(
     "execution_steps",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run", String(100), nullable=False),  # the request id, or a replay's own key
+    Column("run", String(200), nullable=False),  # request id/dataset, or a replay's own key
     Column("step", String(200), nullable=False),  # erase:orders, logs:web-access, suppression...
     Column("status", String(20), nullable=False),  # done
     Column("counts", Text, nullable=False),  # JSON: numbers of rows and lines, never their content
@@ -293,12 +293,13 @@ erasure_log = Table(
     "erasure_log",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("request_id", String(100), nullable=False, unique=True),
+    Column("request_id", String(100), nullable=False),
     Column("dataset", String(100), nullable=False),
     Column("lookup_hashes", Text, nullable=False),  # JSON [{kind, hash}]: keyed hashes, never the identifiers
     Column("tables", Text, nullable=True),  # JSON {table: {deleted, masked, kept}}
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime, nullable=True),
+    UniqueConstraint("request_id", "dataset"),
     Index("ix_erasure_log_started_at", "started_at"),
 )
 

@@ -1,0 +1,252 @@
+"""The set-based SQL of an erasure, one table at a time (SQLAlchemy Core, any dialect).
+
+For the person's rows of a table (the condition of :mod:`.locate`):
+
+1. count the rows each keep rule keeps, and until when (the latest clock plus the period);
+2. ``DELETE`` the rows no rule keeps and no other row points at (when the table's rows go);
+3. ``UPDATE`` the rows that stay: ``null``, ``redact`` (a fixed marker) or ``keyed_hash`` (an
+   HMAC of the value under Egide's lookup key: rows still join, the value is gone). Keyed
+   hashes are set with ``CASE`` over the distinct values, a thousand at a time; a value that is
+   already a keyed hash (it starts with ``h$``) is left alone, so a second run changes nothing.
+   Identity columns are masked last, in one statement, because they are what finds the rows.
+
+No loop over rows: a handful of statements per table, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    case,
+    column,
+    delete,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    table,
+    true,
+    update,
+)
+from sqlalchemy import Date as SqlDate
+from sqlalchemy import DateTime as SqlDateTime
+from sqlalchemy import Table as SqlTable
+from sqlalchemy.sql.elements import ColumnElement
+
+from egide.datasets.model import ErasureStrategy
+from egide.domain.identity import Identifier, IdentifierKind
+from egide.services.execution.keep import KeepRule
+from egide.services.execution.locate import Location, normalised
+
+if TYPE_CHECKING:
+    from egide.services.execution.erasure import Masking, TablePlan
+    from egide.services.execution.steps import KeyringPort
+
+HASH_PREFIX = "h$"
+REDACTED = "[erased]"
+CHUNK = 1000
+
+
+def erase_table(connection: Connection, plan: "TablePlan", location: Location,
+                children: list[tuple[str, str, str]], keyring: "KeyringPort", now: datetime) -> dict[str, Any]:
+    """Run one table's erasure on ``connection`` (the caller owns the transaction); return counts."""
+    sql_table = location.tables[plan.table]
+    person = location.condition(plan.table)
+    kept = [_kept_by(connection, sql_table, person, rule, location, now) for rule in plan.keep]
+    kept_by_rule = or_(*[keep_condition(rule, sql_table, location, now) for rule in plan.keep]) \
+        if plan.keep else false()
+    deleted = 0
+    if plan.delete:
+        statement = delete(sql_table).where(person, not_(kept_by_rule), *_unreferenced(sql_table, children))
+        deleted = connection.execute(statement).rowcount or 0
+    remaining = connection.execute(select(func.count()).select_from(sql_table).where(person)).scalar_one()
+    masked = _mask(connection, sql_table, person, plan.masks, keyring) if remaining else 0
+    by_rules = connection.execute(select(func.count()).select_from(sql_table).where(person, kept_by_rule)) \
+        .scalar_one() if plan.keep else 0
+    others = remaining - by_rules
+    if others and plan.delete:  # rows of other tables still point at them
+        kept.append({"reason": "referenced", "rows": others})
+    elif others and plan.kept_columns:  # the dataset keeps personal columns, no register rule says why
+        kept.append({"reason": "dataset", "rows": others, "columns": list(plan.kept_columns)})
+    elif others:  # the rows stay, every personal column masked
+        kept.append({"reason": "masked", "rows": others})
+    return {"deleted": deleted, "masked": masked, "remaining": remaining,
+            "masked_columns": [m.column for m in plan.masks] if masked else [],
+            "kept": [k for k in kept if k["rows"]]}
+
+
+def keep_condition(rule: KeepRule, sql_table: SqlTable, location: Location, now: datetime) -> ColumnElement[bool]:
+    """The rows ``rule`` still keeps: clock after ``now - period`` (an undated row is kept)."""
+    condition: ColumnElement[bool] = true()
+    if rule.only_where is not None:
+        flag = sql_table.c[rule.only_where]
+        condition = flag.is_(True) if _is_boolean(flag) else flag.is_not(None)
+    cutoff = rule.cutoff(now)
+    if cutoff is None:
+        return condition
+    clock, clock_type = clock_expression(rule, sql_table, location)
+    return and_(condition, or_(clock.is_(None), clock > _bound(clock_type, cutoff)))
+
+
+def clock_expression(rule: KeepRule, sql_table: SqlTable, location: Location) -> tuple[Any, Any]:
+    """The row's clock: its own column, or a parent's reached through correlated subqueries."""
+    assert rule.clock_column is not None
+    clock_table, clock_column = rule.clock_column
+    if not rule.via:
+        return sql_table.c[clock_column], sql_table.c[clock_column].type
+    target = location.tables[clock_table].c[clock_column]
+    expression: Any = None
+    for join in reversed(rule.via):  # innermost first: the clock's table, then down to ours
+        parent = location.tables[join.to_table]
+        child = sql_table if join.table == rule.table else location.tables[join.table]
+        inner = select(target if expression is None else expression).where(
+            parent.c[join.to_column] == child.c[join.column])
+        expression = inner.scalar_subquery()
+        target = expression
+    return expression, location.tables[clock_table].c[clock_column].type
+
+
+def _kept_by(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], rule: KeepRule,
+             location: Location, now: datetime) -> dict[str, Any]:
+    condition = and_(person, keep_condition(rule, sql_table, location, now))
+    entry: dict[str, Any] = {"reason": "rule", "rule": rule.rule, "article": rule.article,
+                             "legal_reference": rule.legal_reference, "kept_for": rule.describe()}
+    if rule.period is None:
+        entry["rows"] = connection.execute(select(func.count()).select_from(sql_table).where(condition)).scalar_one()
+        entry["until"] = None
+        return entry
+    clock, _ = clock_expression(rule, sql_table, location)
+    rows, latest, undated = connection.execute(
+        select(func.count(), func.max(clock), func.sum(case((clock.is_(None), 1), else_=0)))
+        .select_from(sql_table)
+        .where(condition)).one()
+    until = _iso(rule.until(_as_time(latest))) if latest is not None else None
+    entry.update(rows=rows, undated=int(undated or 0), until=until)
+    return entry
+
+
+def _unreferenced(sql_table: SqlTable, children: list[tuple[str, str, str]]) -> list[ColumnElement[bool]]:
+    """Rows no other row points at (a kept invoice keeps its order, and the order its customer)."""
+    conditions = []
+    for child_name, child_column, parent_column in children:
+        child = table(child_name, column(child_column)).alias(f"ref_{child_name}_{child_column}")
+        conditions.append(~exists().where(child.c[child_column] == sql_table.c[parent_column]))
+    return conditions
+
+
+def _mask(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], masks: "tuple[Masking, ...]",
+          keyring: "KeyringPort") -> int:
+    plain = [m for m in masks if m.identity is None]
+    identity = [m for m in masks if m.identity is not None]
+    count = 0
+    for m in plain:
+        if m.strategy is ErasureStrategy.keyed_hash:
+            count = max(count, _hash_by_chunks(connection, sql_table, person, m, keyring))
+    fixed = {m.column: _fixed_value(sql_table, m) for m in plain if m.strategy is not ErasureStrategy.keyed_hash}
+    if fixed:
+        count = max(count, connection.execute(update(sql_table).where(person).values(**fixed)).rowcount or 0)
+    if identity:  # last, in one statement: these columns are what finds the person's rows
+        values = {}
+        for m in identity:
+            if m.strategy is ErasureStrategy.keyed_hash:
+                values[m.column] = _hash_case(connection, sql_table, person, m, keyring)
+            else:
+                values[m.column] = _fixed_value(sql_table, m)
+        count = max(count, connection.execute(update(sql_table).where(person).values(**values)).rowcount or 0)
+    return count
+
+
+def _fixed_value(sql_table: SqlTable, m: "Masking") -> Any:
+    col = sql_table.c[m.column]
+    if m.strategy is ErasureStrategy.null and col.nullable:
+        return None
+    if isinstance(col.type, String):  # redact, or null on a NOT NULL text column
+        length = col.type.length
+        return REDACTED[:length] if length else REDACTED
+    if col.nullable:
+        return None
+    return col  # a NOT NULL column that is neither text nor nullable keeps its value (reported by the plan)
+
+
+def _hash_by_chunks(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], m: "Masking",
+                    keyring: "KeyringPort") -> int:
+    col = sql_table.c[m.column]
+    distinct = select(col).where(person, col.is_not(None), not_(_already_hashed(col))).distinct()
+    values = [v for (v,) in connection.execute(distinct)]
+    count = 0
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        expression = _case(col, chunk, m, sql_table, keyring)
+        count += connection.execute(update(sql_table).where(person, col.in_(chunk))
+                                    .values({m.column: expression})).rowcount or 0
+    return count
+
+
+def _hash_case(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], m: "Masking",
+               keyring: "KeyringPort") -> Any:
+    col = sql_table.c[m.column]
+    values = [v for (v,) in connection.execute(
+        select(col).where(person, col.is_not(None), not_(_already_hashed(col))).distinct())]
+    return _case(col, values, m, sql_table, keyring) if values else col
+
+
+def _case(col: Any, values: list[Any], m: "Masking", sql_table: SqlTable, keyring: "KeyringPort") -> Any:
+    length = col.type.length if isinstance(col.type, String) else None
+    mapping = {v: keyed_hash(keyring, sql_table.name, m.column, m.identity, v, length) for v in values}
+    return case(mapping, value=col, else_=col)
+
+
+def _already_hashed(col: Any) -> ColumnElement[bool]:
+    if not isinstance(col.type, String):
+        return false()
+    return func.substr(col, 1, len(HASH_PREFIX)) == literal(HASH_PREFIX)
+
+
+def keyed_hash(keyring: "KeyringPort", table_name: str, column_name: str, kind: IdentifierKind | None,
+               value: Any, length: int | None) -> str:
+    """``h$`` and an HMAC-SHA256 under Egide's lookup key; for an identity, the same HMAC as the
+    suppression list (so a returning address can be recognised without being kept)."""
+    normal = normalised(kind, value) if kind is not None else None
+    if kind is not None and normal is not None:
+        digest = keyring.lookup_hash(Identifier(kind, normal))
+    else:
+        message = f"{table_name}.{column_name}:{value}".encode()
+        digest = hmac.new(keyring.lookup_key, message, hashlib.sha256).hexdigest()
+    text = HASH_PREFIX + digest
+    return text[:length] if length else text
+
+
+def _bound(column_type: Any, instant: datetime) -> Any:
+    if isinstance(column_type, SqlDate) and not isinstance(column_type, SqlDateTime):
+        return instant.date()
+    if isinstance(column_type, SqlDateTime) and getattr(column_type, "timezone", False):
+        return instant
+    return instant.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _is_boolean(col: Any) -> bool:
+    try:
+        return col.type.python_type is bool
+    except NotImplementedError:
+        return False
+
+
+def _as_time(value: Any) -> date | datetime:
+    if isinstance(value, (date, datetime)):
+        return value
+    text = str(value)
+    return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+
+
+def _iso(value: date | datetime) -> str:
+    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()

@@ -1,0 +1,190 @@
+"""Run a verified request to its answer: the right executed on every dataset, the person's
+states updated, the answer written and sent.
+
+The lifecycle (services/requests.py) guards the statuses; the executor (services/execution/)
+works on the company's databases; this module chooses what each right does and words the
+answer. Each dataset is a `LoadedDataset` with an Engine on its database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from egide.datasets.model import Dataset
+from egide.domain.audit import AuditEvent
+from egide.domain.consent import ConsentChannel, ConsentProof
+from egide.domain.errors import ConflictError, InvalidInputError, Problem
+from egide.domain.identity import Identifier
+from egide.domain.requests import RequestStatus, Right
+from egide.register.model import Register
+from egide.services.active_register import ActiveRegister
+from egide.services.request_desk import RequestDesk, load
+from egide.services.requests import mark_answered, start_run
+
+
+@dataclass(frozen=True)
+class CompanyDatabase:
+    dataset: Dataset
+    engine: Engine
+    log_root: Path | None = None
+
+
+@dataclass
+class RunOutcome:
+    reference: str
+    right: Right
+    lines: list[str] = field(default_factory=list)  # the answer, in plain words
+    files: list[Path] = field(default_factory=list)  # reports and exports written
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answer(self) -> str:
+        return "\n".join(self.lines)
+
+
+def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, databases: list[CompanyDatabase],
+                output_dir: Path, *, changes: dict[str, Any] | None = None, disputed: bool = False,
+                statement: str | None = None, on_change=None) -> RunOutcome:  # type: ignore[no-untyped-def]
+    """Execute a verified (or interrupted: running) request and answer it. Resumable: running it
+    again after a crash skips the steps already done."""
+    store = desk.store
+    with store.unit_of_work(read_only=True) as uow:
+        request = load(uow, reference)
+        subject = uow.subjects.get(request.subject_id)
+    if request.status not in (RequestStatus.verified, RequestStatus.running):
+        raise ConflictError(f"{reference} is {request.status.value}: only a verified request runs "
+                            "(verify the requester's identity first)")
+    if request.right in (Right.access, Right.erasure, Right.portability, Right.rectification) and not databases:
+        raise InvalidInputError("no dataset to run on: give --dataset FILE (or set EGIDE_DATASETS)",
+                                problems=[Problem("at least one dataset", path="datasets")])
+    if request.status is RequestStatus.verified:
+        start_run(desk, reference)
+    identifiers = list(subject.identifiers) if subject else []
+    register = active.loaded.register
+    outcome = RunOutcome(reference, request.right)
+    handler = _HANDLERS[request.right]
+    handler(desk, active, register, request.id, identifiers, databases, output_dir, outcome,
+            changes=changes or {}, disputed=disputed, statement=statement, subject_id=request.subject_id,
+            language=request.language)
+    if on_change is not None:
+        on_change()
+    mark_answered(desk, reference, outcome.answer or "Votre demande a été traitée.")
+    return outcome
+
+
+def _access(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    from egide.services.execution import run_access
+
+    total = 0
+    for db in databases:
+        result = run_access(desk.store, dataset=db.dataset, engine=db.engine, register=register,
+                            request_id=request_id, identifiers=identifiers, output_dir=output_dir / db.dataset.name,
+                            lang=kw["language"], log_root=db.log_root, reference=outcome.reference)
+        rows = sum(result.rows.values()) + sum(result.log_lines.values())
+        total += rows
+        outcome.files += [result.json_path, result.html_path]
+        outcome.details[db.dataset.name] = {"rows": result.rows, "log_lines": result.log_lines}
+    outcome.lines.append(f"Copie de vos données : {total} élément(s) trouvé(s) ; le rapport accompagne ce message."
+                         if total else "Nous ne détenons aucune donnée vous concernant dans nos bases.")
+
+
+def _erasure(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    from egide.services.execution import run_erasure
+    from egide.services.execution.erasure import describe_erasure
+
+    for db in databases:
+        result = run_erasure(desk.store, dataset=db.dataset, engine=db.engine, register=register,
+                             request_id=request_id, identifiers=identifiers, log_root=db.log_root)
+        outcome.details[db.dataset.name] = result.as_dict() if hasattr(result, "as_dict") else {}
+        outcome.lines += describe_erasure(result, kw["language"])
+    if not outcome.lines:
+        outcome.lines.append("Nous ne détenions aucune donnée vous concernant.")
+    outcome.lines.append("Vos identifiants sont conservés sous forme chiffrée irréversible (liste de suppression) "
+                         "pour qu'aucun import ne vous réinscrive à nos envois commerciaux.")
+
+
+def _portability(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    from egide.services.execution import run_portability
+
+    for db in databases:
+        result = run_portability(desk.store, dataset=db.dataset, engine=db.engine, register=register,
+                                 request_id=request_id, identifiers=identifiers, output_dir=output_dir / db.dataset.name)
+        outcome.files.append(result.zip_path)
+        outcome.details[db.dataset.name] = {"rows": result.rows}
+    outcome.lines.append("Vos données (celles que vous nous avez fournies) sont jointes au format JSON et CSV.")
+
+
+def _rectification(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    from egide.services.execution import run_rectification
+
+    if not kw["changes"] and not kw["disputed"]:
+        raise InvalidInputError("a rectification needs the corrected fields (--set field=value)",
+                                problems=[Problem("no change given", path="changes")])
+    for db in databases:
+        result = run_rectification(desk.store, dataset=db.dataset, engine=db.engine, register=register,
+                                   request_id=request_id, identifiers=identifiers, changes=kw["changes"],
+                                   disputed=kw["disputed"], statement=kw["statement"])
+        outcome.details[db.dataset.name] = {"updated": result.updated, "disputed": result.disputed}
+        for table, count in result.updated.items():
+            outcome.lines.append(f"Corrigé : {table} ({count} ligne(s)).")
+    if kw["disputed"]:
+        outcome.lines.append("Nous contestons cette correction ; votre déclaration est enregistrée et sera jointe "
+                             "à toute transmission de ces données.")
+
+
+def _restriction(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    from egide.services.subjects import restrict_processing
+
+    identifier = _primary(identifiers)
+    restriction_id = restrict_processing(desk.store, identifier, "demande de limitation (art. 18)", [], desk.actor)
+    outcome.details["restriction_id"] = restriction_id
+    outcome.lines.append("Le traitement de vos données est limité : elles sont conservées mais ne sont plus utilisées, "
+                         "sauf pour la constatation de droits en justice. Nous vous préviendrons avant de lever "
+                         "cette limitation.")
+
+
+def _objection(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    from egide.services.marketing import object_to_marketing
+
+    identifier = _primary(identifiers)
+    object_to_marketing(desk.store, identifier, "all", "request", desk.actor)
+    outcome.lines.append("Votre opposition à la prospection est enregistrée : vous ne recevrez plus de messages "
+                         "commerciaux, sur aucun canal.")
+
+
+def _withdraw_consent(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    from egide.services.consent import consent_overview, record_choice
+
+    states = consent_overview(desk.store, active, subject_ids=[kw["subject_id"]])
+    valid = [p for p, s in states.items() if s.allows_processing]
+    if valid:
+        record_choice(desk.store, active, choices={p: False for p in valid}, actor=desk.actor,
+                      subject_id=kw["subject_id"],
+                      proof=ConsentProof(channel=ConsentChannel.form, register_version=active.sha256))
+    outcome.lines.append(f"Consentement(s) retiré(s) : {', '.join(valid)}." if valid
+                         else "Aucun consentement en cours à retirer.")
+
+
+def _human_review(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
+    with desk.store.unit_of_work() as uow:
+        uow.audit.record(AuditEvent("review.task_created", desk.actor, "request", request_id,
+                                    {"right": "human_review"}))
+    outcome.lines.append("Une personne de notre équipe réexamine la décision automatisée ; vous pourrez présenter "
+                         "votre point de vue et contester la décision.")
+
+
+def _primary(identifiers: list[Identifier]) -> Identifier:
+    if not identifiers:
+        raise InvalidInputError("the request's data subject has no identifier")
+    return identifiers[0]
+
+
+_HANDLERS = {
+    Right.access: _access, Right.erasure: _erasure, Right.portability: _portability,
+    Right.rectification: _rectification, Right.restriction: _restriction, Right.objection: _objection,
+    Right.withdraw_consent: _withdraw_consent, Right.human_review: _human_review,
+}

@@ -1,0 +1,84 @@
+"""`egide request run`: a verified request executed on the sample shop database and answered."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from egide.adapters.cli.main import app
+from egide.demo.shop import build_shop
+from tests.conftest import EXAMPLES, ROOT
+
+runner = CliRunner()
+SHOP_DATASET = ROOT / "examples" / "datasets" / "shop.yaml"
+
+
+@pytest.fixture
+def shop(tmp_path):
+    db = tmp_path / "shop" / "shop.db"
+    build_shop(db, customers=40)
+    data_dir = tmp_path / "egide"
+
+    def cli(*args):
+        result = runner.invoke(app, ["--data-dir", str(data_dir), *[str(a) for a in args]], catch_exceptions=False)
+        return result
+
+    assert cli("init").exit_code == 0
+    assert cli("register", "activate", EXAMPLES / "002-okasio.yaml").exit_code == 0
+    with sqlite3.connect(db) as c:
+        email = c.execute("SELECT c.email FROM customers c JOIN orders o ON o.customer_id = c.id "
+                          "JOIN invoices i ON i.order_id = o.id ORDER BY c.id LIMIT 1").fetchone()[0]
+    return cli, db, email, data_dir
+
+
+def submit_and_verify(cli, right, email):
+    assert cli("request", "submit", "--right", right, "--email", email).exit_code == 0
+    listed = json.loads(cli("request", "list", "--format", "json").stdout)
+    reference = [r for r in listed if r["right"] == right][-1]["reference"]
+    assert cli("request", "verify", "--reference", reference, "--manual", "--method", "test").exit_code == 0
+    return reference
+
+
+def test_an_erasure_keeps_the_invoice_and_says_why(shop):
+    cli, db, email, data_dir = shop
+    reference = submit_and_verify(cli, "erasure", email)
+    result = cli("request", "run", reference, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}")
+    assert result.exit_code == 0, result.output
+    assert "invoices" in result.stdout and "proof-of-contract" in result.stdout and "L123-22" in result.stdout
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 0
+    shown = json.loads(cli("request", "show", reference, "--format", "json").stdout)
+    assert shown["status"] == "answered"
+
+
+def test_an_access_writes_the_report_and_answers(shop):
+    cli, db, email, data_dir = shop
+    reference = submit_and_verify(cli, "access", email)
+    result = cli("request", "run", reference, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}")
+    assert result.exit_code == 0, result.output
+    files = [line.split("file: ")[1] for line in result.stdout.splitlines() if "file: " in line]
+    report = json.loads(open([f for f in files if f.endswith(".json")][0], encoding="utf-8").read())
+    assert email in json.dumps(report)
+    assert any(f.endswith(".html") for f in files)
+
+
+def test_an_unverified_request_does_not_run(shop):
+    cli, db, email, data_dir = shop
+    assert cli("request", "submit", "--right", "erasure", "--email", email).exit_code == 0
+    reference = json.loads(cli("request", "list", "--format", "json").stdout)[-1]["reference"]
+    result = cli("request", "run", reference, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}")
+    assert result.exit_code != 0 and "only a verified request runs" in result.stderr
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 1
+
+
+def test_an_objection_puts_the_person_on_the_opposition_list(shop):
+    cli, db, email, data_dir = shop
+    reference = submit_and_verify(cli, "objection", email)
+    assert cli("request", "run", reference).exit_code == 0
+    decision = json.loads(cli("decide", "--email", email, "--purpose", "marketing.communications.email",
+                              "--json").stdout)
+    assert decision["rule"] == "opposition_list"
