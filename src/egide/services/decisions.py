@@ -114,13 +114,13 @@ class DecisionPoint:
                     moment: datetime) -> dict[tuple[str, str], tuple[tuple[str, ...], SubjectFacts]]:
         policy = active.policy(purpose)
         channel = channel_of(purpose)
+        keyring = self.store.keyring  # type: ignore[attr-defined]
+        hashes = {(i.kind.value, i.value): keyring.lookup_hash(i) for i in identifiers}
         with self.store.unit_of_work(read_only=True) as uow:
-            subjects = uow.subjects.find_many(identifiers)  # identifier -> subject ids
+            subjects = uow.subjects.find_many(identifiers, hashes)  # identifier -> subject ids
             all_ids = sorted({s for ids in subjects.values() for s in ids})
             lists = {}
             by_kind: dict[str, list[str]] = {}
-            keyring = self.store.keyring  # type: ignore[attr-defined]
-            hashes = {(i.kind.value, i.value): keyring.lookup_hash(i) for i in identifiers}
             for (kind, _), h in hashes.items():
                 by_kind.setdefault(kind, []).append(h)
             for kind, hs in by_kind.items():

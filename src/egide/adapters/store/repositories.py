@@ -121,9 +121,14 @@ class DataSubjects:
         ).scalars().all()
         return [s for s in (self.get(i) for i in sorted(ids)) if s is not None]
 
-    def find_many(self, identifiers: list[Identifier]) -> dict[tuple[str, str], list[str]]:
-        """(kind, value) -> subject ids, for many identifiers in a few queries."""
-        wanted = {(i.kind.value, self._keys.lookup_hash(i)): (i.kind.value, i.value) for i in identifiers}
+    def find_many(self, identifiers: list[Identifier],
+                  lookups: dict[tuple[str, str], str] | None = None) -> dict[tuple[str, str], list[str]]:
+        """(kind, value) -> subject ids, for many identifiers in a few queries. ``lookups``: the keyed
+        hashes by (kind, value), when the caller has computed them already."""
+        def lookup(i: Identifier) -> str:
+            return lookups[(i.kind.value, i.value)] if lookups else self._keys.lookup_hash(i)
+
+        wanted = {(i.kind.value, lookup(i)): (i.kind.value, i.value) for i in identifiers}
         found: dict[tuple[str, str], list[str]] = {}
         by_kind: dict[str, list[str]] = {}
         for kind, lookup in wanted:
