@@ -18,11 +18,23 @@ exactly the rows of that person, built from their identifiers and the references
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, Engine, Select, and_, false, func, not_, or_, select, true
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -54,10 +66,18 @@ class Location:
         return self.conditions.get(table, false())
 
 
+_REFLECTED: "weakref.WeakKeyDictionary[Engine, dict[tuple[str, ...], dict[str, SqlTable]]]" = weakref.WeakKeyDictionary()
+
+
 def company_tables(engine: Engine, dataset: Dataset) -> dict[str, SqlTable]:
     """The dataset's tables as the database has them; a column the dataset names but the database
-    lacks is an input error (``egide dataset check`` says the same, with the closest name)."""
-    tables = reflect_tables(engine, [t.name for t in dataset.tables])
+    lacks is an input error (``egide dataset check`` says the same, with the closest name).
+    Reflected once per engine and set of tables (a schema change needs a new engine: a restart)."""
+    names = tuple(t.name for t in dataset.tables)
+    known = _REFLECTED.setdefault(engine, {})
+    if names not in known:
+        known[names] = reflect_tables(engine, list(names))
+    tables = known[names]
     missing = [f"{t.name}.{c.name}" for t in dataset.tables for c in t.columns if c.name not in tables[t.name].c]
     if missing:
         raise InvalidInputError(f"the database lacks columns the dataset {dataset.name} names: {', '.join(missing)}",
@@ -259,15 +279,29 @@ def _conditions(connection: Connection, dataset: Dataset, tables: dict[str, SqlT
         for ref in refs:
             if ref.child == name and ref.parent in conditions and ref.parent != name:
                 parent = tables[ref.parent]
-                parts.append(sql_table.c[ref.column].in_(
-                    select(parent.c[ref.parent_column]).where(conditions[ref.parent])))
+                parts.append(_member_of(connection, sql_table.c[ref.column],
+                                        select(parent.c[ref.parent_column]).where(conditions[ref.parent])))
         if parts:
             conditions[name] = or_(*parts)
-    _downward(dataset, tables, refs, conditions)
+    _downward(connection, dataset, tables, refs, conditions)
     return conditions
 
 
-def _downward(dataset: Dataset, tables: dict[str, SqlTable], refs: list[Any],
+MAX_LITERAL_KEYS = 5_000
+
+
+def _member_of(connection: Connection, column: Any, keys: Select[Any]) -> ColumnElement[bool]:
+    """``column IN (the keys)``: the person's few keys written as values, so the database can use the
+    column's index whatever else the condition ORs (an IN-subquery inside an OR makes PostgreSQL scan
+    the table); past MAX_LITERAL_KEYS, the subquery itself."""
+    found = connection.execute(keys.limit(MAX_LITERAL_KEYS + 1)).scalars().all()
+    if len(found) > MAX_LITERAL_KEYS:
+        return column.in_(keys)
+    values = sorted({v for v in found if v is not None})
+    return column.in_(values) if values else false()
+
+
+def _downward(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable], refs: list[Any],
               conditions: dict[str, ColumnElement[bool]]) -> None:
     """Personal tables with no way up are reached from their children's rows."""
     changed = True
@@ -276,9 +310,9 @@ def _downward(dataset: Dataset, tables: dict[str, SqlTable], refs: list[Any],
         for table in dataset.tables:
             if table.name in conditions or table.name not in tables or not table.is_personal:
                 continue
-            parts = [tables[table.name].c[r.parent_column].in_(
-                select(tables[r.child].c[r.column]).where(conditions[r.child]))
-                for r in refs if r.parent == table.name and r.child in conditions]
+            parts = [_member_of(connection, tables[table.name].c[r.parent_column],
+                                select(tables[r.child].c[r.column]).where(conditions[r.child]))
+                     for r in refs if r.parent == table.name and r.child in conditions]
             if parts:
                 conditions[table.name] = or_(*parts)
                 changed = True

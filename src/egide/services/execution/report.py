@@ -10,6 +10,7 @@ import json
 import os
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
 from uuid import UUID
@@ -95,7 +96,9 @@ class HtmlReport:
         self._h.write(str(getattr(self._macros, macro)(*args)))
 
 
+@lru_cache(maxsize=1)
 def _environment() -> Environment:
+    """Built once: templates are compiled on first use and kept."""
     env = Environment(loader=PackageLoader("egide.services.execution", "templates"),
                       autoescape=select_autoescape(enabled_extensions=("html.j2",)), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
