@@ -82,3 +82,22 @@ def test_an_objection_puts_the_person_on_the_opposition_list(shop):
     decision = json.loads(cli("decide", "--email", email, "--purpose", "marketing.communications.email",
                               "--json").stdout)
     assert decision["rule"] == "opposition_list"
+
+
+def test_erasures_are_replayed_after_a_backup_is_restored(shop, tmp_path):
+    import shutil
+
+    cli, db, email, data_dir = shop
+    backup = tmp_path / "backup.db"
+    shutil.copy(db, backup)
+    reference = submit_and_verify(cli, "erasure", email)
+    assert cli("request", "run", reference, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}").exit_code == 0
+    shutil.copy(backup, db)  # the restore brings the person back
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 1
+    result = cli("request", "replay-erasures", "--since", "2000-01-01", "--dataset", SHOP_DATASET,
+                 "--database-url", f"sqlite:///{db}")
+    assert result.exit_code == 0, result.output
+    assert "replayed" in result.stdout
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 0

@@ -300,3 +300,48 @@ def run_cmd(
         typer.echo(f"  {line}")
     for path in outcome.files:
         typer.echo(f"  file: {path}")
+
+
+@app.command("replay-erasures")
+def replay_erasures_cmd(
+    since: str = typer.Option(..., "--since", help="Replay the erasures logged since this date (YYYY-MM-DD)."),
+    dataset: list[Path] = typer.Option([], "--dataset", help="A dataset file (repeat for several databases)."),
+    database_url: str | None = typer.Option(None, "--database-url", help="The company database (else the dataset's variable)."),
+    log_root: Path | None = typer.Option(None, "--log-root", help="Where the dataset's log directories are."),
+) -> None:
+    """After a database was restored from a backup: erase again, before the data is used, everyone
+    whose erasure was logged since --since (the log holds keyed hashes, never the erased data)."""
+    from egide.bootstrap import build_app
+    from egide.services.execution import replay_erasures
+
+    with reported_errors():
+        try:
+            start = date.fromisoformat(since)
+        except ValueError:
+            raise InvalidInputError(f"--since {since!r} is not a date",
+                                    problems=[Problem("write 2026-01-31", path="since")]) from None
+        application = build_app(STATE.settings())
+        try:
+            active = application.registers.get()
+            if active is None:
+                from egide.domain.errors import ConfigurationError
+
+                raise ConfigurationError("no register is active: run `egide register activate FILE`")
+            results = []
+            for db in open_databases(dataset or list(application.settings.datasets), active.loaded.register,
+                                     database_url, log_root):
+                results += [(db.dataset.name, r) for r in replay_erasures(
+                    application.store, dataset=db.dataset, engine=db.engine, register=active.loaded.register,
+                    since=start, log_root=db.log_root, actor=application.settings.actor)]
+        finally:
+            application.close()
+    if not results:
+        typer.echo(f"no erasure logged since {start.isoformat()}")
+    for name, r in results:
+        if r.result is None:
+            typer.echo(f"{name}: erasure of {r.erased_at:%Y-%m-%d} (request {r.request_id[:8]}): "
+                       "the person is in none of the restored rows")
+        else:
+            erased = sum(t.deleted + t.masked for t in r.result.erased)
+            typer.echo(f"{name}: erasure of {r.erased_at:%Y-%m-%d} (request {r.request_id[:8]}) replayed: "
+                       f"{erased} row(s) erased again")
