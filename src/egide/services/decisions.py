@@ -105,7 +105,7 @@ class DecisionPoint:
         with self._lock:
             for r in results:
                 until = horizon
-                expires = _consent_expiry(r.decision, active, moment)
+                expires = r.decision.valid_until
                 if expires is not None:
                     until = min(until, time.monotonic() + max(0.0, (expires - moment).total_seconds()))
                 self._cache[(r.identifier.kind.value, r.identifier.value, purpose)] = (r, until, active.sha256)
@@ -145,7 +145,3 @@ class DecisionPoint:
                 major_change_at=active.major_change_at,  # type: ignore[arg-type]
             ))
         return out
-
-
-def _consent_expiry(decision: Decision, active: ActiveRegister, moment: datetime) -> datetime | None:
-    return decision.valid_until

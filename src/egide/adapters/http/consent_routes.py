@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from egide.adapters.http.dependencies import egide, require_token
 from egide.bootstrap import App
 from egide.domain.consent import ConsentChannel, ConsentProof, ConsentState, truncate_ip
-from egide.domain.errors import ConfigurationError
+from egide.domain.errors import ConfigurationError, InvalidInputError, Problem
 from egide.domain.identity import Identifier
 from egide.services.consent import consent_overview, record_choice
 
@@ -65,8 +65,6 @@ def _state(state: ConsentState) -> dict[str, object]:
 @router.post("/consents", status_code=201)
 def post_banner_choice(choice: BannerChoice, request: Request, app: Annotated[App, Depends(egide)]) -> dict:
     """Record a choice made in the cookie banner (one ledger event per category)."""
-    from egide.domain.errors import InvalidInputError, Problem
-
     active = _active(app)
     if choice.register_version != active.sha256:
         raise InvalidInputError("the banner was built from another register version: reload it",

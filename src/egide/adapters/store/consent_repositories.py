@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.repositories import utc_naive
@@ -102,12 +102,6 @@ class ConsentLedger:
                                                      linked_at=utc_naive(at)))
         return True
 
-    def all_rows(self, after_id: str | None = None, batch: int = 5000) -> list[StoredConsentEvent]:
-        query = select(consent_events).order_by(consent_events.c.id).limit(batch)
-        if after_id:
-            query = query.where(consent_events.c.id > after_id)
-        return [_stored(r) for r in self._c.execute(query).all()]
-
     def row_digests(self) -> dict[str, tuple[str, str]]:
         """id -> (stored record_sha256, recomputed digest), for verification."""
         out = {}
@@ -115,13 +109,6 @@ class ConsentLedger:
             out[r["id"]] = (r["record_sha256"], record_digest(dict(r)))
         return out
 
-    def acceptance(self) -> list[tuple[str, str, str, int]]:
-        """(purpose, register_version, action, count): the consent figures, one GROUP BY."""
-        rows = self._c.execute(select(consent_events.c.purpose, consent_events.c.register_version,
-                                      consent_events.c.action, func.count())
-                               .group_by(consent_events.c.purpose, consent_events.c.register_version,
-                                         consent_events.c.action)).all()
-        return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 def _with_seq(query):  # type: ignore[no-untyped-def]
