@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -88,6 +88,15 @@ class Settings(BaseSettings):
         None, description="Folder where notices are written as .eml files (one per message, readable with any mail "
         "program) when smtp_host is unset. Default: outbox/ in data_dir.")
     sql_echo: bool = Field(False, description="Log every SQL statement (debugging).")
+    job_runner: Literal["inprocess", "procrastinate"] = Field(
+        "inprocess", description="Who runs queued jobs (requests run with `--queue`, daily jobs): `inprocess` = "
+        "`egide serve` in a background thread, the store's `jobs` table as the queue (any store); `procrastinate` "
+        "= `egide worker` processes on PostgreSQL (the store must be PostgreSQL).")
+    jobs_daily_at: str = Field(
+        "03:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Time of day (HH:MM, UTC) the daily jobs run (e.g. retention).")
+    jobs_poll_seconds: float = Field(
+        2.0, gt=0, le=3600, description="How often the in-process runner looks for queued jobs, in seconds.")
 
     @classmethod
     def settings_customise_sources(

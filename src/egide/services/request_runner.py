@@ -19,7 +19,7 @@ from egide.domain.audit import AuditEvent
 from egide.domain.consent import ConsentChannel, ConsentProof
 from egide.domain.errors import ConflictError, InvalidInputError, Problem
 from egide.domain.identity import Identifier
-from egide.domain.requests import RequestStatus, Right
+from egide.domain.requests import DataSubjectRequest, RequestStatus, Right
 from egide.register.model import Register
 from egide.services.active_register import ActiveRegister
 from egide.services.request_desk import RequestDesk, load
@@ -53,11 +53,8 @@ def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, datab
     again after a crash skips the steps already done."""
     store = desk.store
     with store.unit_of_work(read_only=True) as uow:
-        request = load(uow, reference)
+        request = _runnable(load(uow, reference))
         subject = uow.subjects.get(request.subject_id)
-    if request.status not in (RequestStatus.verified, RequestStatus.running):
-        raise ConflictError(f"{reference} is {request.status.value}: only a verified request runs "
-                            "(verify the requester's identity first)")
     if request.right in (Right.access, Right.erasure, Right.portability, Right.rectification) and not databases:
         raise InvalidInputError("no dataset to run on: give --dataset FILE (or set EGIDE_DATASETS)",
                                 problems=[Problem("at least one dataset", path="datasets")])
@@ -74,6 +71,19 @@ def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, datab
         on_change()
     mark_answered(desk, reference, outcome.answer or "Votre demande a été traitée.")
     return outcome
+
+
+def runnable(desk: RequestDesk, reference: str) -> DataSubjectRequest:
+    """The request, if it may run now (verified, or interrupted while running); else a ConflictError."""
+    with desk.store.unit_of_work(read_only=True) as uow:
+        return _runnable(load(uow, reference))
+
+
+def _runnable(request: DataSubjectRequest) -> DataSubjectRequest:
+    if request.status not in (RequestStatus.verified, RequestStatus.running):
+        raise ConflictError(f"{request.reference} is {request.status.value}: only a verified request runs "
+                            "(verify the requester's identity first)")
+    return request
 
 
 def _access(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]

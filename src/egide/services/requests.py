@@ -91,9 +91,11 @@ def _parse_choice(kind: type, text: Any, path: str) -> Any:
 
 def submit_request(desk: RequestDesk, *, right: str | Right, email: str, channel: str | Channel = Channel.form,
                    text: str | None = None, received_at: datetime | date | None = None, name: str | None = None,
-                   phone: str | None = None, language: str | None = None, identify: bool = True) -> Change:
+                   phone: str | None = None, language: str | None = None, identify: bool = True,
+                   status_token_sha256: str | None = None) -> Change:
     """Log a request (the clock starts at receipt), acknowledge it, then start identification: a code by
-    email, or the identity document when the register always requires one. Invalid input stores nothing."""
+    email, or the identity document when the register always requires one. Invalid input stores nothing.
+    ``status_token_sha256``: the hash of the secret the person follows the request with (HTTP intake)."""
     parsed_right = right if isinstance(right, Right) else Right.parse(right)
     parsed_channel = _parse_choice(Channel, channel, "channel")
     identifier = Identifier.of("email", email)
@@ -112,7 +114,8 @@ def submit_request(desk: RequestDesk, *, right: str | Right, email: str, channel
     received = _received_at(received_at, desk.now())
     for attempt in range(SUBMIT_TRIES):  # agents logging requests at once may draw the same reference
         try:
-            return _submit(desk, parsed_right, parsed_channel, identifier, claims, text, received, language, identify)
+            return _submit(desk, parsed_right, parsed_channel, identifier, claims, text, received, language, identify,
+                           status_token_sha256)
         except ConflictError as exc:
             if attempt == SUBMIT_TRIES - 1 or "duplicate" not in exc.message:
                 raise
@@ -120,7 +123,8 @@ def submit_request(desk: RequestDesk, *, right: str | Right, email: str, channel
 
 
 def _submit(desk: RequestDesk, right: Right, channel: Channel, identifier: Identifier, claims: dict[str, str],
-            text: str | None, received: datetime, language: str, identify: bool) -> Change:
+            text: str | None, received: datetime, language: str, identify: bool,
+            status_token_sha256: str | None = None) -> Change:
     with desk.store.unit_of_work() as uow:
         found = uow.subjects.find(identifier)
         if len(found) > 1:
@@ -134,7 +138,10 @@ def _submit(desk: RequestDesk, right: Right, channel: Channel, identifier: Ident
                                    text=(text or "").strip() or None, claims=claims, by=desk.actor, at=desk.now())
         uow.audit.record(AuditEvent("request.received", desk.actor, OBJECT_TYPE, request.id, {
             "reference": request.reference, "right": right.value, "channel": channel.value,
-            "subject_id": subject.id, "received_on": received.date().isoformat(), "due_on": request.due_on.isoformat()}))
+            "subject_id": subject.id, "received_on": received.date().isoformat(), "due_on": request.due_on.isoformat(),
+            "status_link": status_token_sha256 is not None}))
+        if status_token_sha256 is not None:
+            uow.requests.set_status_token(request.id, status_token_sha256, desk.now())
         notice_ids = [queue_notice(uow, desk, request, NoticeKind.received)]
         if identify and desk.policy.identity_proof is IdentityProofRule.always:
             request, notice_id = ask_document(uow, desk, request, None)

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
 from egide import __version__
-from egide.adapters.http import consent_routes, decision_routes, marketing_routes
+from egide.adapters.http import consent_routes, decision_routes, marketing_routes, request_routes
 from egide.adapters.http.fast_path import CachedDecisions
 from egide.adapters.http.errors import egide_error_handler, validation_error_handler
 from egide.adapters.http.middleware import BodyLimit, SecurityHeaders
@@ -15,10 +15,12 @@ from egide.bootstrap import App
 from egide.domain.errors import EgideError
 
 
-def create_app(egide: App) -> FastAPI:
+def create_app(egide: App, jobs: object | None = None) -> FastAPI:
+    """``jobs``: the job runner requests are put on (default: the one the settings choose, on first use)."""
     api = FastAPI(title="Egide", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json",
                   redoc_url=None)
     api.state.egide = egide
+    api.state.jobs = jobs
     api.add_exception_handler(EgideError, egide_error_handler)
     api.add_exception_handler(RequestValidationError, validation_error_handler)
     api.add_middleware(CachedDecisions)
@@ -30,6 +32,8 @@ def create_app(egide: App) -> FastAPI:
     api.include_router(consent_routes.router)
     api.include_router(decision_routes.router)
     api.include_router(marketing_routes.router)
+    api.include_router(request_routes.public)
+    api.include_router(request_routes.desk)
     try:
         from egide.adapters.http import banner_routes
     except ImportError:  # the banner ships in the same package; absent only in a partial checkout

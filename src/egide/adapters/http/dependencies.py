@@ -26,3 +26,14 @@ async def require_token(request: Request) -> None:
     given = request.headers.get("authorization", "")
     if not hmac.compare_digest(given, f"Bearer {token.get_secret_value()}"):
         raise UnauthorisedError()
+
+
+def job_queue(request: Request):  # type: ignore[no-untyped-def]
+    """The job runner the app was given (`egide serve` passes its in-process runner), else the one the
+    settings choose, built on first use."""
+    state = request.app.state
+    if getattr(state, "jobs", None) is None:
+        from egide.adapters.jobs import build_job_queue
+
+        state.jobs = build_job_queue(state.egide)
+    return state.jobs

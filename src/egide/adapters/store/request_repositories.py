@@ -19,7 +19,13 @@ from sqlalchemy import Connection, func, insert, select, update
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.repositories import utc_naive
 from egide.adapters.store.tables import data_subject_requests as requests_table
-from egide.adapters.store.tables import notices, request_counters, request_suspensions, verification_codes
+from egide.adapters.store.tables import (
+    notices,
+    request_counters,
+    request_status_tokens,
+    request_suspensions,
+    verification_codes,
+)
 from egide.domain.durations import Duration
 from egide.domain.errors import ConflictError
 from egide.domain.notices import NoticeKind, NoticeRecord, OutgoingNotice
@@ -158,6 +164,17 @@ class DataSubjectRequests:
                 found[r.request_id].append(RequestSuspension(r.id, SuspensionKind(r.kind), r.reason,
                                                              r.started_at, r.ended_at))
         return found
+
+    # --- the person's status link ----------------------------------------------------------
+
+    def set_status_token(self, request_id: str, token_sha256: str, at: datetime) -> None:
+        self._c.execute(insert(request_status_tokens), {"request_id": request_id, "token_sha256": token_sha256,
+                                                        "issued_at": utc_naive(at)})
+
+    def status_token(self, request_id: str) -> str | None:
+        """The SHA-256 of the request's status token (the token itself is never stored)."""
+        return self._c.execute(select(request_status_tokens.c.token_sha256).where(
+            request_status_tokens.c.request_id == request_id)).scalar_one_or_none()
 
     # --- verification codes -----------------------------------------------------------------
 

@@ -315,3 +315,30 @@ disputed_rectifications = Table(
     Column("recorded_at", DateTime, nullable=False),
     Index("ix_disputed_rectifications_lookup", "kind", "lookup_hash"),
 )
+
+# --- the status link of a request, and the job runner's journal (0008) ---
+
+request_status_tokens = Table(
+    "request_status_tokens",
+    metadata,
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("token_sha256", String(64), nullable=False),  # the secret itself is only ever given to the person
+    Column("issued_at", DateTime, nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),  # request.run, retention.run...
+    Column("arguments", Text, nullable=False),  # JSON: references and keys, never personal data
+    Column("runner", String(20), nullable=False),  # inprocess | procrastinate
+    Column("status", String(20), nullable=False),  # queued | running | succeeded | failed
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text, nullable=True),  # the exception's type and message when it failed
+    Column("dedupe_key", String(200), nullable=True, unique=True),  # daily:retention.run:2026-11-22
+    Column("enqueued_at", DateTime, nullable=False),
+    Column("started_at", DateTime, nullable=True),
+    Column("finished_at", DateTime, nullable=True),
+    Index("ix_jobs_status", "status", "enqueued_at"),
+)
