@@ -101,3 +101,38 @@ def test_erasures_are_replayed_after_a_backup_is_restored(shop, tmp_path):
     assert "replayed" in result.stdout
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 0
+
+
+def test_a_run_put_on_the_queue_is_worked_by_egide_worker_once(shop, monkeypatch):
+    cli, db, email, data_dir = shop
+    reference = submit_and_verify(cli, "erasure", email)
+    queued = cli("request", "run", reference, "--queue", "--dataset", SHOP_DATASET)
+    assert queued.exit_code == 0, queued.output
+    assert f"{reference}: queued as job" in queued.stdout and "(inprocess)" in queued.stdout
+    assert json.loads(cli("request", "show", reference, "--format", "json").stdout)["status"] == "verified"
+    monkeypatch.setenv("SHOP_DATABASE_URL", f"sqlite:///{db}")  # the job opens the database by the dataset's variable
+    worked = cli("worker", "--once")
+    assert worked.exit_code == 0, worked.output
+    assert "1 job(s) succeeded, 0 failed" in worked.stdout
+    assert json.loads(cli("request", "show", reference, "--format", "json").stdout)["status"] == "answered"
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 0
+
+
+def test_a_queued_run_that_fails_is_reported_by_the_worker_and_listed(shop, tmp_path):
+    cli, db, email, data_dir = shop
+    reference = submit_and_verify(cli, "access", email)
+    assert cli("request", "run", reference, "--queue", "--dataset", tmp_path / "missing.yaml").exit_code == 0
+    worked = cli("worker", "--once")
+    assert worked.exit_code == 1 and "0 job(s) succeeded, 1 failed" in worked.stdout
+    assert "missing.yaml" in worked.stderr
+    listed = cli("jobs", "list", "--status", "failed")
+    assert "request.run" in listed.stdout and "missing.yaml" in listed.stdout
+
+
+def test_rectification_values_are_not_put_on_the_queue(shop):
+    cli, db, email, data_dir = shop
+    reference = submit_and_verify(cli, "rectification", email)
+    result = cli("request", "run", reference, "--queue", "--set", "first_name=Camille")
+    assert result.exit_code == 2 and "cannot go on the queue" in result.stderr
+    assert json.loads(cli("jobs", "list", "--format", "json").stdout) == []

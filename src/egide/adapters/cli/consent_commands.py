@@ -191,18 +191,30 @@ def marketing_import_check(file: Path = typer.Argument(..., help="A CSV with an 
 
 def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
           access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request.")) -> None:
-    """Serve the HTTP API, the cookie banner and the demo shop page."""
+    """Serve the HTTP API, the cookie banner and the demo shop page; with job_runner = inprocess (the default),
+    also work the job queue and the daily jobs in a background thread."""
     import uvicorn
 
     from egide.adapters.http.app import create_app
 
+    from egide.adapters.jobs import build_job_queue
+
     with reported_errors():
         app = _app()
+        runner = build_job_queue(app)
     # Request threads hold the audit chain's lock across a few database round trips; a shorter GIL
     # switch interval lets the holder resume sooner after each one (more throughput, lower p99).
     sys.setswitchinterval(0.0005)
     try:
         typer.echo(f"Egide on http://{host}:{port}  (API docs: /api/docs, demo shop: /demo/shop)")
-        uvicorn.run(create_app(app), host=host, port=port, log_level="info", access_log=access_log)
+        if runner.name == "inprocess":
+            runner.start()
+            typer.echo(f"jobs: in-process (queued jobs every {app.settings.jobs_poll_seconds}s, daily jobs at "
+                       f"{app.settings.jobs_daily_at} UTC)")
+        else:
+            typer.echo("jobs: on the procrastinate queue (run `egide worker`)")
+        uvicorn.run(create_app(app, jobs=runner), host=host, port=port, log_level="info", access_log=access_log)
     finally:
+        if runner.name == "inprocess":
+            runner.stop()
         app.close()

@@ -29,6 +29,10 @@ app.add_typer(consent_commands.marketing_app, name="marketing")
 from egide.adapters.cli import request_commands  # noqa: E402
 
 app.add_typer(request_commands.app, name="request")
+from egide.adapters.cli import job_commands  # noqa: E402
+
+app.add_typer(job_commands.jobs_app, name="jobs")
+app.command()(job_commands.worker)
 app.command()(demo)
 app.command()(consent_commands.decide)
 app.command()(consent_commands.serve)

@@ -240,12 +240,17 @@ def run_cmd(
     set_: list[str] = typer.Option([], "--set", help="Rectification: field=value (repeatable)."),
     disputed: bool = typer.Option(False, "--disputed", help="Rectification contested by the company: record the statement."),
     statement: str | None = typer.Option(None, "--statement", help="The person's statement, for a disputed rectification."),
+    queue: bool = typer.Option(False, "--queue", help="Put the run on the job runner instead of running it here "
+                               "(prints the job id; `egide jobs list` follows it)."),
 ) -> None:
     """Execute a verified request on the company's databases and answer the person."""
     from egide.adapters.notifications import request_desk
     from egide.bootstrap import build_app
     from egide.services.request_runner import run_request
 
+    if queue:
+        _enqueue_run(reference, dataset, database_url, log_root, bool(set_ or disputed or statement))
+        return
     with reported_errors():
         changes = {}
         for item in set_:
@@ -273,6 +278,35 @@ def run_cmd(
         typer.echo(f"  {line}")
     for path in outcome.files:
         typer.echo(f"  file: {path}")
+
+
+def _enqueue_run(reference: str, dataset: list[Path], database_url: str | None, log_root: Path | None,
+                 rectifying: bool) -> None:
+    """Only references and file paths go on the queue: no personal data, no database password."""
+    from egide.adapters.jobs import build_job_queue
+    from egide.adapters.notifications import request_desk
+    from egide.bootstrap import build_app
+    from egide.services.request_runner import runnable
+
+    with reported_errors():
+        if rectifying or database_url:
+            option = "--database-url" if database_url else "--set/--disputed/--statement"
+            raise InvalidInputError(f"{option} cannot go on the queue (the queue holds no personal data and no "
+                                    "password): run without --queue, or give the URL through the dataset's variable",
+                                    problems=[Problem("not with --queue", path=option)])
+        application = build_app(STATE.settings())
+        try:
+            found = runnable(request_desk(application), reference)
+            arguments: dict[str, object] = {"reference": found.reference}
+            if dataset:
+                arguments["datasets"] = [str(p.resolve()) for p in dataset]
+            if log_root is not None:
+                arguments["log_root"] = str(log_root.resolve())
+            runner = build_job_queue(application)
+            job_id = runner.enqueue("request.run", **arguments)
+        finally:
+            application.close()
+    typer.echo(f"{found.reference}: queued as job {job_id} ({runner.name})")
 
 
 @app.command("replay-erasures")

@@ -7,7 +7,8 @@ so failures are visible the same way (`egide jobs list --status failed`) whateve
 from __future__ import annotations
 
 import json
-import uuid
+import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,11 @@ class JobRecord:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
 
 
+def new_job_id() -> str:
+    """Unique, and sorted in the order jobs were created (first in, first out under a fixed clock too)."""
+    return f"{time.time_ns():016x}-{secrets.token_hex(9)}"
+
+
 def _record(row) -> JobRecord:  # type: ignore[no-untyped-def]
     return JobRecord(row.id, row.name, json.loads(row.arguments), row.runner, row.status, row.attempts, row.error,
                      row.enqueued_at, row.started_at, row.finished_at)
@@ -64,7 +70,7 @@ class JobJournal:
     def add(self, name: str, arguments: dict[str, Any], runner: str, dedupe_key: str | None = None,
             status: str = "queued") -> str:
         """Record a job (``queued``). A second job with the same ``dedupe_key`` raises ConflictError."""
-        job_id = str(uuid.uuid4())
+        job_id = new_job_id()
         with self.store.unit_of_work() as uow:
             uow.connection.execute(insert(jobs), {
                 "id": job_id, "name": name, "arguments": _arguments(arguments), "runner": runner, "status": status,
@@ -130,3 +136,9 @@ class JobJournal:
             query = query.where(jobs.c.status == status)
         with self.store.unit_of_work(read_only=True) as uow:
             return [_record(r) for r in uow.connection.execute(query).all()]
+
+    def finished_since(self, at: datetime) -> list[JobRecord]:
+        with self.store.unit_of_work(read_only=True) as uow:
+            rows = uow.connection.execute(select(jobs).where(jobs.c.finished_at >= naive_utc(at))
+                                          .order_by(jobs.c.finished_at, jobs.c.id)).all()
+        return [_record(r) for r in rows]
