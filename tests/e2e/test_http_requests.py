@@ -210,6 +210,62 @@ def test_an_erasure_run_over_http_is_worked_by_the_in_process_runner_and_the_per
         time.sleep(0.2)
     assert status["status"] == "answered", runner.journal.get(accepted.json()["job_id"])
     assert "invoices" in status["answer"]
-    assert runner.journal.get(accepted.json()["job_id"]).status == "succeeded"
+    job_id = accepted.json()["job_id"]
+    while runner.journal.get(job_id).status == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)  # the answer is committed just before the job's own record
+    assert runner.journal.get(job_id).status == "succeeded"
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 0
+
+
+def test_egide_serve_works_a_run_put_on_the_queue_in_its_background_thread(tmp_path, monkeypatch):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from egide.adapters.cli.main import app as cli_app
+
+    db = tmp_path / "shop" / "shop.db"
+    build_shop(db, customers=20)
+    with sqlite3.connect(db) as c:
+        email = c.execute("SELECT email FROM customers ORDER BY id LIMIT 1").fetchone()[0]
+    env = {**os.environ, "EGIDE_DATA_DIR": str(tmp_path / "data"), "SHOP_DATABASE_URL": f"sqlite:///{db}",
+           "EGIDE_DATASETS": json.dumps([str(SHOP_DATASET)]), "EGIDE_JOBS_POLL_SECONDS": "0.2"}
+    for name in ("EGIDE_DATA_DIR", "EGIDE_DATASETS"):
+        monkeypatch.setenv(name, env[name])
+    cli = CliRunner()
+    assert cli.invoke(cli_app, ["init"]).exit_code == 0
+    assert cli.invoke(cli_app, ["register", "activate", str(EXAMPLES / "002-okasio.yaml")]).exit_code == 0
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-c", "from egide.adapters.cli.main import run; run()", "serve",
+                               "--port", str(port), "--no-access-log"], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=20)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if client.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        receipt = submit(client, right="access", email=email)
+        reference = receipt["reference"]
+        assert client.post(f"/api/v1/desk/requests/{reference}/manual-verification",
+                           json={"method": "called back"}).status_code == 200
+        assert client.post(f"/api/v1/desk/requests/{reference}/run").status_code == 202
+        status = {}
+        while time.monotonic() < deadline + 30:
+            status = client.get(f"/api/v1/requests/{reference}", params={"token": receipt["status_token"]}).json()
+            if status["status"] == "answered":
+                break
+            time.sleep(0.2)
+        assert status["status"] == "answered" and status["answer"]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert "jobs: in-process" in output

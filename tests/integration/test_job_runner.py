@@ -125,3 +125,22 @@ def test_the_settings_choose_the_in_process_runner_by_default(app):
     runner = build_job_queue(app)
     assert runner.name == "inprocess" and "request.run" in runner.registry.jobs
     assert builtin_jobs().get("request.run").queue == "requests"
+
+
+def test_a_job_interrupted_by_a_crash_is_queued_again_at_the_next_start_and_completes(app, registry, calls):
+    crashed = InProcessRunner(app, registry)
+    job_id = crashed.enqueue("test.note", n=9)
+    assert crashed.journal.claim_next("inprocess").id == job_id  # taken, then the process died
+    assert crashed.journal.get(job_id).status == "running" and calls == []
+    fast = dataclasses.replace(app, settings=app.settings.model_copy(update={"jobs_poll_seconds": 0.05}))
+    restarted = InProcessRunner(fast, registry)
+    restarted.start()
+    try:
+        deadline = time.monotonic() + 10
+        while restarted.journal.get(job_id).status != "succeeded" and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        restarted.stop()
+    record = restarted.journal.get(job_id)
+    assert record.status == "succeeded" and record.attempts == 2 and calls == [9]
+    assert "job.requeued" in _actions(app)

@@ -2,7 +2,9 @@
 works it in a background thread, with the daily jobs enqueued once a day at ``jobs_daily_at`` (UTC).
 
 Several processes may share the store: a job is claimed by compare-and-set, and a daily job's
-run is keyed by its day, so it is enqueued once whoever notices first.
+run is keyed by its day, so it is enqueued once whoever notices first. A process starting its
+thread queues again the jobs left ``running`` (by a crash): with one `egide serve` per store that
+is exactly the interrupted work; with several, prefer procrastinate (see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -73,9 +75,12 @@ class InProcessRunner:
         return self.run_pending()
 
     def start(self) -> None:
-        """Work the queue in a daemon thread every ``jobs_poll_seconds`` until :meth:`stop`."""
+        """Work the queue in a daemon thread every ``jobs_poll_seconds`` until :meth:`stop`. Jobs left
+        ``running`` by a process that died mid-job are queued again first: their steps resume."""
         if self._thread is not None:
             return
+        for job_id in self.journal.requeue_interrupted(RUNNER):
+            log.warning("job %s was interrupted (the process stopped while it ran): queued again", job_id)
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="egide-jobs", daemon=True)
         self._thread.start()

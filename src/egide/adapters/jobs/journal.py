@@ -123,6 +123,18 @@ class JobJournal:
             uow.audit.record(AuditEvent(f"job.{status}", self.actor, OBJECT_TYPE, job_id, payload))
         return record
 
+    def requeue_interrupted(self, runner: str) -> list[str]:
+        """Put back on the queue the jobs of ``runner`` left ``running`` by a process that stopped mid-job."""
+        with self.store.unit_of_work() as uow:
+            ids = list(uow.connection.execute(select(jobs.c.id).where(
+                jobs.c.status == "running", jobs.c.runner == runner).order_by(jobs.c.id)).scalars())
+            for job_id in ids:
+                uow.connection.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.status == "running")
+                                       .values(status="queued"))
+                uow.audit.record(AuditEvent("job.requeued", self.actor, OBJECT_TYPE, job_id,
+                                            {"reason": "interrupted"}))
+        return ids
+
     def get(self, job_id: str) -> JobRecord:
         with self.store.unit_of_work(read_only=True) as uow:
             row = uow.connection.execute(select(jobs).where(jobs.c.id == job_id)).first()
