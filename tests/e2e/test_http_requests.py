@@ -269,3 +269,11 @@ def test_egide_serve_works_a_run_put_on_the_queue_in_its_background_thread(tmp_p
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=30)[0]
     assert "jobs: in-process" in output
+
+
+def test_an_intake_body_over_the_limit_is_refused_with_413(egide):
+    client, _ = egide
+    response = client.post("/api/v1/requests", content=b'{"right": "access", "text": "' + b"x" * 70_000 + b'"}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+    assert client.get("/api/v1/desk/requests", headers=STAFF).json() == []

@@ -133,3 +133,24 @@ def test_a_daily_job_becomes_a_procrastinate_periodic_task_recorded_when_it_runs
         assert [(j.name, j.status) for j in queue.journal.list()] == [("retention.run", "succeeded")]
     finally:
         app.close()
+
+
+def test_a_run_ordered_over_http_goes_on_the_procrastinate_queue(egide):
+    import httpx
+
+    from tests.e2e.conftest import serve
+
+    cli, settings, db, email = egide
+    reference = _verified(cli, "access", email)
+    app = build_app(settings)
+    try:
+        ProcrastinateRunner(app, JobRegistry()).apply_schema()
+        for url in serve(app):  # the app on a loopback socket
+            accepted = httpx.post(f"{url}/api/v1/desk/requests/{reference}/run", timeout=20)
+        assert accepted.status_code == 202 and accepted.json()["runner"] == "procrastinate"
+        queue = build_job_queue(app)
+        queue.work(once=True)
+        assert queue.journal.get(accepted.json()["job_id"]).status == "succeeded"
+    finally:
+        app.close()
+    assert json.loads(cli("request", "show", reference, "--format", "json").stdout)["status"] == "answered"
