@@ -107,7 +107,8 @@ def test_a_job_that_raises_is_recorded_as_failed_and_visible(egide, caplog):
         with caplog.at_level(logging.ERROR):
             queue.work(once=True)
         record = queue.journal.get(job_id)
-        assert record.status == "failed" and record.error == "RuntimeError: the processor's endpoint 3 refused the connection"
+        assert record.status == "failed"
+        assert record.error == "RuntimeError: the processor's endpoint 3 refused the connection"
         failed = queue.failed_in_queue()
         assert [(f["task"], f["args"]["egide_job_id"]) for f in failed] == [("test.broken", job_id)]
         assert "refused the connection" in caplog.text

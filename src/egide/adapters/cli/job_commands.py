@@ -100,6 +100,7 @@ def jobs_list(status: str | None = typer.Option(None, "--status", help="queued, 
     for r in records:
         arguments = " ".join(f"{k}={v}" for k, v in sorted(r.arguments.items()))
         error = f"  {r.error}" if r.error else ""
-        typer.echo(f"{r.id}  {r.enqueued_at:%Y-%m-%d %H:%M:%S}  {r.runner:<13} {r.status:<9} {r.name} {arguments}{error}")
+        typer.echo(f"{r.id}  {r.enqueued_at:%Y-%m-%d %H:%M:%S}  {r.runner:<13} {r.status:<9} "
+                   f"{r.name} {arguments}{error}")
     if not records:
         typer.echo("no job")
