@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
+from egide.adapters.connectors.webhook import WebhookClient
 from egide.domain.errors import ConfigurationError
 from egide.domain.notices import DeliveryError, NoticeKind, OutgoingNotice
 from egide.services.request_desk import RequestDesk
@@ -164,4 +165,4 @@ def request_desk(app: "App", actor: str | None = None) -> RequestDesk:
     policy = request_policy(app.registers.get())
     return RequestDesk(store=app.store, renderer=NoticeTemplates(), code_hash=app.store.keyring.code_hash,
                        notifier=build_notifier(app.settings, sender=policy.contact_email), policy=policy,
-                       actor=actor or app.settings.actor)
+                       webhooks=WebhookClient(), actor=actor or app.settings.actor)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from urllib.parse import urlsplit
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from egide.domain.identity import IdentifierKind
+from egide.domain.requests import Right
 from egide.register.model import DataSource, Key, RetentionClock, Slug, Text
 
 FORMAT_VERSION = 1
@@ -208,6 +210,31 @@ class LogDirectory(_Model):
     erasure: LogErasure = Field(LogErasure.delete_line, description="What erasure does to the person's lines.")
 
 
+class WebhookConnector(_Model):
+    """A processor's endpoint: Egide POSTs each request it must act on, signed with HMAC-SHA256, and
+    records the answer (docs/datasets.md, docs/requests.md for the signature)."""
+
+    name: Slug
+    description: Text | None = None
+    url: Text = Field(description="The endpoint, an http(s) URL (https outside a test bench).")
+    secret_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")] = Field(
+        description="The environment variable holding the shared signing secret (never the secret itself).")
+    activities: list[Slug] = Field(default_factory=list, description="Keys of the register activities the processor serves.")
+    rights: list[Right] = Field(min_length=1, description="The rights sent to the endpoint: access, erasure, "
+                                                          "rectification, restriction, portability, objection...")
+    identifiers: list[IdentifierKind] = Field(
+        default_factory=lambda: [IdentifierKind.email],
+        description="Which of the person's identifiers the processor needs to find them (data minimisation).")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.strip()
+
+
 class Dataset(_Model):
     """One database of the company, annotated for data-subject requests and retention."""
 
@@ -219,6 +246,9 @@ class Dataset(_Model):
                           "(the URL stays out of the file: it may hold a password).")
     tables: list[Table] = Field(default_factory=list)
     log_directories: list[LogDirectory] = Field(default_factory=list)
+    webhooks: list[WebhookConnector] = Field(
+        default_factory=list, description="Processors reached through a signed webhook (erasure, access... done "
+                                          "on their side).")
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

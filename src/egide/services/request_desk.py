@@ -24,7 +24,7 @@ from egide.domain.identity import Identifier
 from egide.domain.notices import DeliveryError, NoticeKind
 from egide.domain.requests import DataSubjectRequest, Move, RequestPolicy, RequestSuspension, transition
 from egide.domain.verification import CODE_LIFETIME, MAX_ATTEMPTS
-from egide.services.ports import NoticeRendererPort, NotifierPort, StorePort, UnitOfWorkPort
+from egide.services.ports import NoticeRendererPort, NotifierPort, StorePort, UnitOfWorkPort, WebhookPort
 
 OBJECT_TYPE = "data_subject_request"
 
@@ -46,6 +46,7 @@ class RequestDesk:
     code_hash: Callable[[str, str], str]
     notifier: NotifierPort | None = None
     policy: RequestPolicy = field(default_factory=RequestPolicy)
+    webhooks: WebhookPort | None = None  # art. 19 notices and processors' webhook connectors
     actor: str = "egide"
 
     def now(self) -> datetime:

@@ -17,13 +17,22 @@ from sqlalchemy import Engine
 from egide.datasets.model import Dataset
 from egide.domain.audit import AuditEvent
 from egide.domain.consent import ConsentChannel, ConsentProof
-from egide.domain.errors import ConflictError, InvalidInputError, Problem
+from egide.domain.errors import ConfigurationError, ConflictError, InvalidInputError, Problem
 from egide.domain.identity import Identifier
 from egide.domain.requests import RequestStatus, Right
 from egide.register.model import Register
 from egide.services.active_register import ActiveRegister
 from egide.services.request_desk import RequestDesk, load
 from egide.services.requests import mark_answered, start_run
+from egide.services.execution.webhooks import connectors_for, describe_webhooks, run_webhooks, write_webhook_answers
+from egide.services.recipients import (
+    ART19_RIGHTS,
+    activities_concerned,
+    check_contacts,
+    describe_notices,
+    notice_as_dict,
+    notify_recipients,
+)
 
 
 @dataclass(frozen=True)
@@ -61,19 +70,59 @@ def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, datab
     if request.right in (Right.access, Right.erasure, Right.portability, Right.rectification) and not databases:
         raise InvalidInputError("no dataset to run on: give --dataset FILE (or set EGIDE_DATASETS)",
                                 problems=[Problem("at least one dataset", path="datasets")])
+    register = active.loaded.register
+    _check_outbound(desk, register, request.right, databases)
     if request.status is RequestStatus.verified:
         start_run(desk, reference)
     identifiers = list(subject.identifiers) if subject else []
-    register = active.loaded.register
     outcome = RunOutcome(reference, request.right)
     handler = _HANDLERS[request.right]
     handler(desk, active, register, request.id, identifiers, databases, output_dir, outcome,
             changes=changes or {}, disputed=disputed, statement=statement, subject_id=request.subject_id,
             language=request.language)
+    _processors(desk, request, identifiers, databases, output_dir, outcome)
     if on_change is not None:
         on_change()
+    if request.right in ART19_RIGHTS:
+        _tell_recipients(desk, register, request, identifiers, databases, outcome, changes or {})
     mark_answered(desk, reference, outcome.answer or "Votre demande a été traitée.")
     return outcome
+
+
+def _check_outbound(desk: RequestDesk, register: Register, right: Right, databases: list[CompanyDatabase]) -> None:
+    """Before anything runs: the recipients' contacts are usable (art. 19) and every webhook connector
+    taking this right has its secret, so a configuration mistake changes nothing."""
+    if right in ART19_RIGHTS:
+        check_contacts(register)
+    connectors = [c for db in databases for c in connectors_for(db.dataset, right)]
+    if connectors and desk.webhooks is None:
+        raise ConfigurationError("the datasets declare webhook connectors but no webhook transport is configured")
+    for connector in connectors:
+        desk.webhooks.secret(connector.secret_env)  # type: ignore[union-attr]
+
+
+def _processors(desk, request, identifiers, databases, output_dir, outcome) -> None:  # type: ignore[no-untyped-def]
+    """The datasets' webhook connectors (processors acting on their side), their answers in the outcome."""
+    for db in databases:
+        results = run_webhooks(desk.store, desk.webhooks, dataset=db.dataset, request_id=request.id,
+                               reference=request.reference, right=request.right, due_on=request.due_on,
+                               identifiers=identifiers, actor=desk.actor)
+        if not results:
+            continue
+        outcome.details.setdefault("webhooks", {})[db.dataset.name] = [
+            {"connector": r.connector, "http_status": r.http_status, **r.counts} for r in results]
+        outcome.lines += describe_webhooks(results, request.language)
+        if request.right is Right.access:
+            outcome.files.append(write_webhook_answers(desk.store, request.id, db.dataset.name,
+                                                       output_dir / db.dataset.name))
+
+
+def _tell_recipients(desk, register, request, identifiers, databases, outcome, changes) -> None:  # type: ignore[no-untyped-def]
+    """Art. 19: the recipients of the activities concerned are told; the answer names them."""
+    activities = activities_concerned(request.right, databases, outcome.details, register)
+    notices = notify_recipients(desk, register, request.reference, activities, identifiers, changes)
+    outcome.details["recipients"] = [notice_as_dict(n) for n in notices]
+    outcome.lines += describe_notices(notices, request.language)
 
 
 def _access(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]

@@ -216,17 +216,71 @@ def show(reference: str = typer.Argument(..., help="The request's reference."),
 
 @app.command("send-pending")
 def send_pending_cmd(limit: int = typer.Option(100, "--limit", help="At most this many notices.")) -> None:
-    """Deliver the notices not sent yet (after an SMTP failure, for instance)."""
+    """Deliver the notices not sent yet (after an SMTP failure, for instance), to people and, for art. 19,
+    to recipients."""
+    from egide.services.recipients import deliver_recipient_notices
     from egide.services.requests import send_pending
 
     with reported_errors(), _desk() as desk:
         deliveries = send_pending(desk, limit)
+        to_recipients = deliver_recipient_notices(desk, None, limit)
     failed = [d for d in deliveries if not d.delivered]
     typer.echo(f"{len(deliveries) - len(failed)} sent, {len(failed)} failed")
     for d in failed:
         print(f"  {d.reference} {d.kind.value}: {d.error}", file=sys.stderr)
-    if failed:
+    not_sent = [n for n in to_recipients if n.status.retried]
+    if to_recipients:
+        typer.echo(f"art. 19 notices to recipients: {len(to_recipients) - len(not_sent)} sent, {len(not_sent)} failed")
+    for n in not_sent:
+        print(f"  {n.reference} recipient {n.recipient} ({n.channel.value}): {n.error}", file=sys.stderr)
+    if failed or not_sent:
         raise typer.Exit(1)
+
+
+@app.command("recipients")
+def recipients_cmd(reference: str = typer.Argument(..., help="The request's reference."),
+                   fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """Art. 19: the recipients told of a rectification, erasure or restriction, how and when (the person
+    may ask for this list)."""
+    from egide.services.recipients import notice_as_dict, recipient_list
+
+    with reported_errors():
+        _check_format(fmt, ("text", "json"))
+        with _desk() as desk:
+            notices = recipient_list(desk, reference)
+    if fmt == "json":
+        typer.echo(json.dumps([notice_as_dict(n) for n in notices], indent=2, ensure_ascii=False))
+        return
+    if not notices:
+        typer.echo(f"{reference}: no recipient notified (art. 19)")
+    for n in notices:
+        when = f"sent {n.sent_at:%Y-%m-%d %H:%M} UTC" if n.sent_at else n.status.value.upper().replace("_", " ")
+        where = f" to {n.address}" if n.address else ""
+        typer.echo(f"{n.recipient_name} [{n.recipient}, {n.recipient_kind}]: {n.channel.value}{where}, {when}"
+                   + (f", answered HTTP {n.answer_status}" if n.answer_status else "")
+                   + (f", acknowledged {n.answered_at:%Y-%m-%d %H:%M} UTC" if n.status.value == "acknowledged"
+                      and n.answered_at else "")
+                   + (f" ({n.error})" if n.error and n.status.value != "sent" else ""))
+
+
+@app.command("recipient-answer")
+def recipient_answer_cmd(body: Path = typer.Argument(..., help="The file holding the recipient's JSON answer, "
+                                                               "byte for byte as signed."),
+                         signature: str = typer.Option(..., "--signature", help="The Egide-Signature header that "
+                                                       "came with it: t=<unix time>,v1=<hex>.")) -> None:
+    """Record a recipient's signed acknowledgement of an art. 19 notice; a forged or stale signature is refused."""
+    from egide.services.recipients import record_recipient_answer
+
+    with reported_errors():
+        try:
+            content = body.read_bytes()
+        except OSError as exc:
+            from egide.domain.errors import UnreadableInputError
+
+            raise UnreadableInputError(f"{body}: {exc.strerror}") from None
+        with _desk() as desk:
+            notice = record_recipient_answer(desk, content, signature)
+    typer.echo(f"{notice.reference}: {notice.recipient_name} acknowledged the art. 19 notice")
 
 
 def open_databases(dataset_files: list[Path], register, database_url: str | None,  # type: ignore[no-untyped-def]

@@ -315,3 +315,47 @@ disputed_rectifications = Table(
     Column("recorded_at", DateTime, nullable=False),
     Index("ix_disputed_rectifications_lookup", "kind", "lookup_hash"),
 )
+
+# --- art. 19 notices to recipients and calls to processors' webhooks (0005) ---
+
+recipient_notices = Table(
+    "recipient_notices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient", String(200), nullable=False),  # the register's recipient key
+    Column("recipient_name", String(500), nullable=False),
+    Column("recipient_kind", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),  # email | webhook | none
+    Column("address", String(1000), nullable=True),  # the recipient's contact (a company's, not the person's)
+    Column("activities", Text, nullable=False),  # JSON list of the register activities concerned
+    Column("status", String(20), nullable=False),  # pending | sent | failed | acknowledged | cannot_notify
+    Column("subject", String(300), nullable=False),
+    Column("sealed_body", LargeBinary, nullable=True),  # the email text or the webhook JSON (names the person)
+    Column("created_at", DateTime, nullable=False),
+    Column("sent_at", DateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=True),
+    Column("answer_status", Integer, nullable=True),  # the webhook's HTTP status
+    Column("sealed_answer", LargeBinary, nullable=True),  # the webhook's answer or the recipient's callback
+    Column("answered_at", DateTime, nullable=True),
+    UniqueConstraint("request_id", "recipient"),
+    Index("ix_recipient_notices_status", "status", "created_at"),
+)
+
+webhook_calls = Table(
+    "webhook_calls",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("dataset", String(100), nullable=False),
+    Column("connector", String(100), nullable=False),  # the dataset's webhook name
+    Column("right", String(30), nullable=False),
+    Column("url", String(1000), nullable=False),
+    Column("status", String(20), nullable=False),  # answered | failed
+    Column("http_status", Integer, nullable=True),
+    Column("sealed_answer", LargeBinary, nullable=True),  # the processor's answer (may hold the person's data)
+    Column("error", Text, nullable=True),
+    Column("called_at", DateTime, nullable=False),
+    Index("ix_webhook_calls_request", "request_id"),
+)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.execution_repositories import ExecutionRecords
+from egide.adapters.store.recipient_repositories import RecipientNotices, WebhookCalls
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
 from egide.domain.clock import Clock
@@ -32,6 +33,8 @@ class UnitOfWork:
     requests: DataSubjectRequests
     notices: NoticeOutbox
     execution: ExecutionRecords
+    recipient_notices: RecipientNotices
+    webhook_calls: WebhookCalls
 
 
 class Store:
@@ -60,6 +63,8 @@ class Store:
                     requests=DataSubjectRequests(connection, self.keyring),
                     notices=NoticeOutbox(connection, self.keyring),
                     execution=ExecutionRecords(connection, self.keyring),
+                    recipient_notices=RecipientNotices(connection, self.keyring),
+                    webhook_calls=WebhookCalls(connection, self.keyring),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:
