@@ -78,7 +78,7 @@ class NoticeTemplates:
     def render(self, kind: NoticeKind, language: str, context: dict[str, Any]) -> tuple[str, str]:
         language = language if language in LANGUAGES else "en"
         values = dict(context)
-        for key in ("received_on", "due_on", "previous_due_on"):
+        for key in ("received_on", "due_on", "previous_due_on", "lift_on"):
             values[key] = long_date(context.get(key), language)
         values["right_label"] = RIGHT_LABELS[language].get(str(context.get("right")), str(context.get("right")))
         values["ground_label"] = GROUND_LABELS[language].get(str(context.get("ground")), "")

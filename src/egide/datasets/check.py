@@ -125,6 +125,8 @@ def register_findings(dataset: Dataset, register: Register) -> Iterator[Hit]:
         for k, key in enumerate(directory.data_categories):
             yield from _category(key, served, taxonomy.data_categories, (*base, "data_categories", k),
                                  f"log directory {directory.name!r}")
+    for m, source in enumerate(dataset.manual):
+        yield from _activities(source.activities, activities, ("manual", m), f"manual source {source.name!r}", True)
 
 
 def _activities(keys: list[str], known: dict[str, Activity], base: tuple[str | int, ...], what: str,

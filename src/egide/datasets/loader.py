@@ -164,6 +164,7 @@ def validate_dataset(dataset: Dataset) -> list[Issue]:
                        "add a tables or log_directories section"))
     issues += _duplicates([t.name for t in dataset.tables], ["tables"], "table")
     issues += _duplicates([d.name for d in dataset.log_directories], ["log_directories"], "log directory")
+    issues += _duplicates([m.name for m in dataset.manual], ["manual"], "manual source")
     issues += _duplicates([w.name for w in dataset.webhooks], ["webhooks"], "webhook")
     for t, table in enumerate(dataset.tables):
         issues += _duplicates([c.name for c in table.columns], ["tables", t, "columns"], "column")

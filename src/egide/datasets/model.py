@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from egide.domain.durations import Duration, DurationFormatError
 from egide.domain.identity import IdentifierKind
 from egide.domain.requests import Right
 from egide.register.model import DataSource, Key, RetentionClock, Slug, Text
@@ -235,6 +236,44 @@ class WebhookConnector(_Model):
         return value.strip()
 
 
+MANUAL_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "objection")
+
+
+class ManualSource(_Model):
+    """Personal data no connector can reach (paper archives, a system without an API): a request
+    that concerns it creates a task for a person, with its due date (the manual connector)."""
+
+    name: Slug
+    description: Text = Field(description="What and where it is, e.g. paper order forms archived in Lyon.")
+    activities: list[Slug] = Field(default_factory=list, description="Keys of the register activities it serves.")
+    rights: list[str] = Field(
+        default_factory=lambda: list(MANUAL_RIGHTS),
+        description="The rights whose requests need this source searched: access, rectification, erasure, "
+                    "restriction, portability, objection. Default: all of them.")
+    due_in: Text = Field("P10D", description="How long the person in charge has, as an ISO 8601 duration "
+                                             "(never beyond the request's own due date).")
+    assignee: Text | None = Field(None, description="Who does it (a team or a person's role), shown on the task.")
+
+    @field_validator("rights")
+    @classmethod
+    def _known_rights(cls, value: list[str]) -> list[str]:
+        unknown = [r for r in value if r not in MANUAL_RIGHTS]
+        if unknown:
+            raise ValueError(f"unknown right {unknown[0]!r}: expected {', '.join(MANUAL_RIGHTS)}")
+        return value
+
+    @field_validator("due_in")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        try:
+            parsed = Duration.parse(value)
+        except DurationFormatError as exc:
+            raise ValueError(str(exc)) from None
+        if parsed.is_zero():
+            raise ValueError("a task needs some time: e.g. P10D")
+        return value
+
+
 class Dataset(_Model):
     """One database of the company, annotated for data-subject requests and retention."""
 
@@ -246,6 +285,9 @@ class Dataset(_Model):
                           "(the URL stays out of the file: it may hold a password).")
     tables: list[Table] = Field(default_factory=list)
     log_directories: list[LogDirectory] = Field(default_factory=list)
+    manual: list[ManualSource] = Field(
+        default_factory=list, description="Sources searched by a person (the manual connector): each request "
+                                          "of one of their rights creates a task with its due date.")
     webhooks: list[WebhookConnector] = Field(
         default_factory=list, description="Processors reached through a signed webhook (erasure, access... done "
                                           "on their side).")

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Iterator, Protocol
 from egide.domain.audit import AuditEvent, ChainedEvent
 from egide.domain.clock import Clock
 from egide.domain.execution import DisputedStatement, ErasureEntry, LookupHash, StepRecord
+from egide.domain.fees import Fee
 from egide.domain.identity import Identifier
 from egide.domain.notices import NoticeKind, NoticeRecord, OutgoingNotice
 from egide.domain.recipient_notices import (
@@ -20,6 +21,8 @@ from egide.domain.recipient_notices import (
 )
 from egide.domain.records import DataSubject, RegisterVersion
 from egide.domain.requests import DataSubjectRequest, RequestStatus, RequestSuspension, SuspensionKind
+from egide.domain.restrictions import RestrictionLift
+from egide.domain.tasks import Task, TaskKind, TaskStatus
 from egide.domain.verification import IssuedCode
 
 
@@ -142,6 +145,37 @@ class WebhookPort(Protocol):
     def secret(self, secret_env: str) -> bytes: ...
 
 
+class TasksPort(Protocol):
+    """Tasks for people (adapters/store/task_repositories.py); the outcome is sealed."""
+
+    def add(self, *, request_id: str, kind: TaskKind, source: str, title: str, instructions: str | None,
+            due_on: date, at: datetime, link: str | None = None, assignee: str | None = None) -> Task: ...
+    def get(self, task_id: str) -> Task | None: ...
+    def find(self, request_id: str, kind: TaskKind, source: str) -> Task | None: ...
+    def by_prefix(self, prefix: str) -> list[Task]: ...
+    def for_request(self, request_id: str) -> list[Task]: ...
+    def all(self, statuses: Iterable[TaskStatus] | None = None) -> list[Task]: ...
+    def close(self, task: Task, status: TaskStatus, *, decision: str | None, outcome: str, at: datetime,
+              by: str) -> Task: ...
+    def outcome(self, task: Task) -> str | None: ...
+
+
+class FeesPort(Protocol):
+    def add(self, *, request_id: str, amount_cents: int, currency: str, ground: str, reason: str, at: datetime,
+            by: str) -> Fee: ...
+    def unpaid(self, request_id: str) -> Fee | None: ...
+    def for_request(self, request_id: str) -> list[Fee]: ...
+    def mark_paid(self, fee_id: str, at: datetime, by: str) -> None: ...
+
+
+class RestrictionLiftsPort(Protocol):
+    def announce(self, *, restriction_id: str, request_id: str, notice_id: str, reason: str, at: datetime,
+                 lift_on: date) -> str: ...
+    def announced(self, restriction_ids: Iterable[str]) -> set[str]: ...
+    def due(self, today: date) -> list[RestrictionLift]: ...
+    def mark_lifted(self, lift_id: str, at: datetime) -> bool: ...
+
+
 class UnitOfWorkPort(Protocol):
     registers: RegisterVersionsPort
     subjects: DataSubjectsPort
@@ -151,6 +185,9 @@ class UnitOfWorkPort(Protocol):
     execution: ExecutionRecordsPort
     recipient_notices: RecipientNoticesPort
     webhook_calls: WebhookCallsPort
+    tasks: TasksPort
+    fees: FeesPort
+    restriction_lifts: RestrictionLiftsPort
 
 
 class StorePort(Protocol):

@@ -34,6 +34,7 @@ EVENTS = {
     Move.verify_manually: "request.verified", Move.ask_identity_document: "request.identity_document_asked",
     Move.identity_document_checked: "request.identity_document_checked", Move.extend: "request.extended",
     Move.refuse: "request.refused", Move.start_run: "request.started", Move.mark_answered: "request.answered",
+    Move.charge_fee: "request.fee_charged", Move.fee_paid: "request.fee_paid",
 }
 
 
@@ -122,7 +123,8 @@ def notice_context(policy: RequestPolicy, request: DataSubjectRequest, **extra: 
         "previous_due_on": None, "code": None, "code_minutes": int(CODE_LIFETIME.total_seconds() // 60),
         "max_attempts": MAX_ATTEMPTS, "reason": None, "extension_words": None,
         "authority_name": policy.authority_name, "authority_url": policy.authority_url, "result": None,
-        "contact_email": policy.contact_email, "ground": None,
+        "contact_email": policy.contact_email, "ground": None, "fee_amount": None, "fee_currency": None,
+        "lift_on": None, "purposes": None,
     }
     context.update(extra)
     return context

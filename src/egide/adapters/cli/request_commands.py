@@ -321,8 +321,11 @@ def run_cmd(
     set_: list[str] = typer.Option([], "--set", help="Rectification: field=value (repeatable)."),
     disputed: bool = typer.Option(False, "--disputed", help="Rectification contested by the company: record the statement."),
     statement: str | None = typer.Option(None, "--statement", help="The person's statement, for a disputed rectification."),
+    purpose: list[str] = typer.Option([], "--purpose", help="Objection: the purpose objected to (repeatable). "
+                                      "Marketing: honoured at once; a legitimate-interest purpose: the DPO decides."),
 ) -> None:
-    """Execute a verified request on the company's databases and answer the person."""
+    """Execute a verified request on the company's databases and answer the person (or, while tasks for
+    people are open, leave it running: run it again once they are done)."""
     from egide.adapters.notifications import request_desk
     from egide.bootstrap import build_app
     from egide.services.request_runner import run_request
@@ -345,11 +348,17 @@ def run_cmd(
             databases = open_databases(files, active.loaded.register, database_url, log_root)
             desk = request_desk(application)
             outcome = run_request(desk, active, reference, databases, output or application.settings.data_dir / "requests",
-                                  changes=changes, disputed=disputed, statement=statement,
+                                  changes=changes, disputed=disputed, statement=statement, purposes=list(purpose),
                                   on_change=application.decisions.invalidate)
         finally:
             application.close()
-    typer.echo(f"{reference}: answered ({outcome.right.value})")
+    if outcome.pending:
+        typer.echo(f"{reference}: running ({outcome.right.value}), waiting for {len(outcome.pending)} task(s) "
+                   "for people; not answered yet")
+        for task in outcome.pending:
+            typer.echo(f"  task {task.id[:8]} {task.kind.value} due {task.due_on.isoformat()}: {task.title}")
+    else:
+        typer.echo(f"{reference}: answered ({outcome.right.value})")
     for line in outcome.lines:
         typer.echo(f"  {line}")
     for path in outcome.files:

@@ -359,3 +359,58 @@ webhook_calls = Table(
     Column("called_at", DateTime, nullable=False),
     Index("ix_webhook_calls_request", "request_id"),
 )
+
+# --- tasks for people (manual sources, human review, objections), fees, announced lifts (0006) ---
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # manual_source | human_review | objection
+    Column("source", String(300), nullable=False),  # the manual source, the decisions' keys, the purpose
+    Column("title", String(300), nullable=False),  # from the dataset or the register: no personal data
+    Column("instructions", Text, nullable=True),
+    Column("link", String(36), nullable=True),  # the objection's id, for an objection task
+    Column("assignee", String(200), nullable=True),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),  # open | done | cancelled
+    Column("decision", String(20), nullable=True),  # done | upheld | changed | overridden
+    Column("sealed_outcome", LargeBinary, nullable=True),  # the person's words: may hold personal data
+    Column("created_at", DateTime, nullable=False),
+    Column("closed_at", DateTime, nullable=True),
+    Column("closed_by", String(200), nullable=True),
+    UniqueConstraint("request_id", "kind", "source"),
+    Index("ix_tasks_status", "status", "due_on"),
+)
+
+request_fees = Table(
+    "request_fees",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("ground", String(30), nullable=False),  # manifestly_unfounded | excessive
+    Column("reason", Text, nullable=False),  # the administrative costs it covers, told to the person
+    Column("charged_at", DateTime, nullable=False),
+    Column("charged_by", String(200), nullable=False),
+    Column("paid_at", DateTime, nullable=True),
+    Column("paid_recorded_by", String(200), nullable=True),
+    Index("ix_request_fees_request", "request_id"),
+)
+
+restriction_lifts = Table(
+    "restriction_lifts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("restriction_id", String(36), ForeignKey("restrictions.id", ondelete="CASCADE"), nullable=False),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("notice_id", String(36), nullable=False),  # the notice telling the person, sent before the lift
+    Column("reason", Text, nullable=False),
+    Column("announced_at", DateTime, nullable=False),
+    Column("lift_on", Date, nullable=False),
+    Column("lifted_at", DateTime, nullable=True),
+    UniqueConstraint("restriction_id"),
+    Index("ix_restriction_lifts_pending", "lifted_at", "lift_on"),
+)

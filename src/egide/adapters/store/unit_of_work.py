@@ -16,6 +16,7 @@ from egide.adapters.store.execution_repositories import ExecutionRecords
 from egide.adapters.store.recipient_repositories import RecipientNotices, WebhookCalls
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
+from egide.adapters.store.task_repositories import Fees, RestrictionLifts, Tasks
 from egide.domain.clock import Clock
 from egide.domain.errors import ConflictError, StoreError
 
@@ -33,6 +34,9 @@ class UnitOfWork:
     requests: DataSubjectRequests
     notices: NoticeOutbox
     execution: ExecutionRecords
+    tasks: Tasks
+    fees: Fees
+    restriction_lifts: RestrictionLifts
     recipient_notices: RecipientNotices
     webhook_calls: WebhookCalls
 
@@ -63,6 +67,9 @@ class Store:
                     requests=DataSubjectRequests(connection, self.keyring),
                     notices=NoticeOutbox(connection, self.keyring),
                     execution=ExecutionRecords(connection, self.keyring),
+                    tasks=Tasks(connection, self.keyring),
+                    fees=Fees(connection),
+                    restriction_lifts=RestrictionLifts(connection),
                     recipient_notices=RecipientNotices(connection, self.keyring),
                     webhook_calls=WebhookCalls(connection, self.keyring),
                 )
