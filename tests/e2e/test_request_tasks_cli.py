@@ -41,6 +41,9 @@ def test_a_request_waits_for_its_manual_source_then_running_again_answers_it(sho
     assert again.exit_code == 0 and f"{reference}: answered" in again.stdout
     assert "Aucun bon de commande" in outbox_text(data_dir, "answered")
     assert cli("task", "list").stdout.strip() == "no task"
+    shown = json.loads(cli("request", "show", reference, "--format", "json").stdout)
+    assert [(t["kind"], t["status"], t["outcome"]) for t in shown["tasks"]] == [
+        ("manual_source", "done", "Aucun bon de commande à ce nom.")]
 
 
 def test_a_human_review_is_recorded_and_answered(shop):
@@ -81,6 +84,9 @@ def test_a_fee_is_charged_then_paid(shop):
     assert refused.exit_code != 0 and "only a verified request runs" in refused.stderr
     paid = cli("request", "fee-paid", reference)
     assert paid.exit_code == 0 and f"{reference}: verified" in paid.stdout
+    shown = cli("request", "show", reference)
+    assert "fee 15.00 EUR (excessive): charged" in shown.stdout and "paid 2" in shown.stdout
+    assert "clock suspended:" in shown.stdout and "(fee:" in shown.stdout
     bad = cli("request", "charge-fee", reference, "--amount", "-1", "--reason", "x")
     assert bad.exit_code == 2 and "must be positive" in bad.stderr
 

@@ -12,6 +12,7 @@ docs/requests.md.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from egide.domain.errors import InvalidInputError, Problem
 from egide.domain.fees import format_amount, parse_amount, parse_currency
@@ -61,3 +62,13 @@ def fee_paid(desk: RequestDesk, reference: str) -> Change:
         uow.fees.mark_paid(fee.id, desk.now(), desk.actor)
         request = apply_move(uow, desk, request, Move.fee_paid, {"fee_id": fee.id, "suspensions_ended": ended})
     return Change(request)
+
+
+def fees_of(desk: RequestDesk, request_id: str) -> list[dict[str, Any]]:
+    """The fees asked for a request, as an agent sees them."""
+    with desk.store.unit_of_work(read_only=True) as uow:
+        fees = uow.fees.for_request(request_id)
+    return [{"amount": format_amount(f.amount_cents, "en"), "currency": f.currency, "ground": f.ground,
+             "reason": f.reason, "charged_at": f.charged_at.isoformat(), "charged_by": f.charged_by,
+             "paid_at": f.paid_at.isoformat() if f.paid_at else None, "paid_recorded_by": f.paid_recorded_by}
+            for f in fees]

@@ -54,20 +54,22 @@ def answer_in(uow: Any, desk: RequestDesk, request: DataSubjectRequest, result: 
 
 
 def open_manual_tasks(desk: RequestDesk, reference: str, datasets: Iterable[Any]) -> list[Task]:
-    """One task per manual source concerned by the request's right (opened once), then every task
-    of the request."""
+    """One task per manual source concerned by the request's right (opened once); returns them."""
+    sources = [(dataset.name, source) for dataset in datasets for source in dataset.manual]
+    if not sources:
+        return []
+    opened = []
     with desk.store.unit_of_work() as uow:
         request = load(uow, reference)
         request_due = deadline_of(uow, desk, request).due(desk.today())
-        for dataset in datasets:
-            for source in dataset.manual:
-                if request.right.value not in source.rights:
-                    continue
-                open_task(uow, desk, request, kind=TaskKind.manual_source, source=f"{dataset.name}/{source.name}",
-                          title=source.description, due_on=task_due(desk.today(), Duration.parse(source.due_in),
-                                                                    request_due),
-                          instructions=_manual_instructions(request, source), assignee=source.assignee)
-        return uow.tasks.for_request(request.id)
+        for name, source in sources:
+            if request.right.value in source.rights:
+                task, _ = open_task(uow, desk, request, kind=TaskKind.manual_source, source=f"{name}/{source.name}",
+                                    title=source.description, instructions=_manual_instructions(request, source),
+                                    due_on=task_due(desk.today(), Duration.parse(source.due_in), request_due),
+                                    assignee=source.assignee)
+                opened.append(task)
+    return opened
 
 
 def _manual_instructions(request: DataSubjectRequest, source: Any) -> str:

@@ -191,13 +191,17 @@ def list_cmd(overdue: bool = typer.Option(False, "--overdue", help="Only request
 @app.command("show")
 def show(reference: str = typer.Argument(..., help="The request's reference."),
          fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
-    """One request: its words, identity, clock, notices and audit events."""
+    """One request: its words, identity, clock, notices, tasks for people, fees and audit events."""
+    from egide.services.request_fees import fees_of
     from egide.services.requests import show_request
+    from egide.services.tasks import request_tasks
 
     with reported_errors():
         _check_format(fmt, ("text", "json"))
         with _desk() as desk:
             body = show_request(desk, reference).as_dict()
+            body["tasks"] = [v.as_dict(desk.today()) for v in request_tasks(desk, body["id"])]
+            body["fees"] = fees_of(desk, body["id"])
     if fmt == "json":
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
@@ -210,6 +214,12 @@ def show(reference: str = typer.Argument(..., help="The request's reference."),
     for n in body["notices"]:
         state = f"sent {n['sent_at']} by {n['transport']}" if n["sent_at"] else f"NOT SENT ({n['error'] or 'pending'})"
         typer.echo(f"notice {n['kind']}: {state}")
+    for t in body["tasks"]:
+        typer.echo(f"task {t['id'][:8]} {t['kind']} ({t['source']}): {t['status']}, due {t['due_on']}"
+                   + (f", {t['decision']}" if t["decision"] and t["decision"] != t["status"] else ""))
+    for f in body["fees"]:
+        typer.echo(f"fee {f['amount']} {f['currency']} ({f['ground']}): charged {f['charged_at']}, "
+                   + (f"paid {f['paid_at']}" if f["paid_at"] else "NOT PAID"))
     for e in body["events"]:
         typer.echo(f"audit #{e['seq']} {e['at']} {e['action']} by {e['actor']}")
 
