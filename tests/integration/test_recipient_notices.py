@@ -165,16 +165,14 @@ def test_a_resumed_run_does_not_tell_the_recipients_twice(desk, app, endpoint, c
         assert c.execute(select(func.count()).select_from(recipient_notices)).scalar_one() == len(first)
 
 
-def test_an_unknown_contact_scheme_is_refused_before_anything_runs(app, outbox, tmp_path, company):
-    path = register_with_contacts(tmp_path, {"ovh": "ftp://ovh.example.com/notices"})
-    activate_register(app.store, load_register(path), "test")
-    app.registers.refresh()
-    desk = dataclasses.replace(request_desk(app), notifier=outbox)
+def test_a_register_with_an_unknown_contact_scheme_is_refused_and_nothing_runs(desk, app, company, tmp_path):
     reference = verified(desk, "erasure")
-    with pytest.raises(InvalidInputError, match="cannot be used for art. 19") as raised:
-        run(desk, app, reference, company, tmp_path)
+    path = register_with_contacts(tmp_path, {"ovh": "ftp://ovh.example.com/notices"})
+    with pytest.raises(InvalidInputError, match="the register is not valid") as raised:
+        activate_register(app.store, load_register(path), "test")
     [problem] = raised.value.problems
     assert problem.path == "recipients[4].contact" and "ftp://ovh.example.com/notices" in problem.message
+    assert problem.file == str(path) and "ftp://ovh.example.com/notices" in path.read_text().splitlines()[problem.line - 1]
     assert show_request(desk, reference).request.status is RequestStatus.verified
     with company.connect() as c:
         assert c.execute(text("SELECT count(*) FROM customers WHERE email = :e"), {"e": ALICE_EMAIL}).scalar() == 1
