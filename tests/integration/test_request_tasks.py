@@ -276,3 +276,17 @@ def test_an_erasure_waiting_for_its_archives_answers_with_what_the_first_run_era
     answer = [n for n in outbox.sent if n.kind is NoticeKind.answered][-1].body
     assert "invoices" in answer and "L123-22" in answer  # what the first run kept, and why
     assert "Trois bons de commande détruits" in answer
+
+
+def test_a_restriction_waiting_for_its_archives_restricts_the_person_once(app, outbox, company, tmp_path):
+    from egide.adapters.store.tables import restrictions
+
+    desk = desk_for(app, outbox, OKASIO)
+    reference = verified(desk, "restriction")
+    archives = PAPER.model_copy(update={"rights": ["restriction"]})
+    [task] = run(desk, app, reference, company, tmp_path, dataset=with_manual(archives)).pending
+    close_task(desk, task.id, "Dossier papier marqué « limité ».")
+    assert run(desk, app, reference, company, tmp_path, dataset=with_manual(archives)).pending == []
+    with app.engine.connect() as c:
+        assert len(c.execute(select(restrictions)).all()) == 1
+    assert actions(app).count("restriction.started") == 1

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from egide.datasets.model import Dataset
+from egide.domain.audit import AuditEvent
 from egide.domain.consent import ConsentChannel, ConsentProof
 from egide.domain.errors import ConfigurationError, ConflictError, InvalidInputError, Problem
 from egide.domain.identity import Identifier
@@ -210,14 +211,24 @@ def _rectification(desk, active, register, request_id, identifiers, databases, o
 
 
 def _restriction(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
-    from egide.services.subjects import restrict_processing
-
-    identifier = _primary(identifiers)
-    restriction_id = restrict_processing(desk.store, identifier, "demande de limitation (art. 18)", [], desk.actor)
-    outcome.details["restriction_id"] = restriction_id
+    outcome.details["restriction_id"] = _restrict_once(desk, request_id, kw["subject_id"])
     outcome.lines.append("Le traitement de vos données est limité : elles sont conservées mais ne sont plus utilisées, "
                          "sauf pour la constatation de droits en justice. Nous vous préviendrons avant de lever "
                          "cette limitation.")
+
+
+def _restrict_once(desk: RequestDesk, request_id: str, subject_id: str) -> str:
+    """Art. 18: one restriction per request, however often it runs (a run waiting for tasks runs again)."""
+    reason = "demande de limitation (art. 18)"
+    with desk.store.unit_of_work() as uow:
+        done = uow.execution.steps(request_id).get("restriction")
+        if done is not None:
+            return str(done.counts["restriction_id"])
+        restriction_id = uow.states.restrict(subject_id, [], reason, desk.now())  # type: ignore[attr-defined]
+        uow.audit.record(AuditEvent("restriction.started", desk.actor, "data_subject", subject_id,
+                                    {"restriction_id": restriction_id, "purposes": [], "reason": reason}))
+        uow.execution.finish_step(request_id, "restriction", {"restriction_id": restriction_id}, desk.now())
+    return restriction_id
 
 
 def _objection(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
