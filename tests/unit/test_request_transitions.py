@@ -67,7 +67,20 @@ def test_an_extension_keeps_the_status_it_is_a_flag():
 
 def test_the_clock_is_suspended_only_while_waiting_for_the_person():
     assert {s for s in RequestStatus if s.suspends_clock} == {RequestStatus.awaiting_code,
-                                                                RequestStatus.awaiting_identity}
+                                                                RequestStatus.awaiting_identity,
+                                                                RequestStatus.awaiting_fee}
+
+
+def test_a_fee_is_asked_only_of_a_verified_request_and_payment_lets_it_run():
+    assert [s for s in RequestStatus if Move.charge_fee in TRANSITIONS[s]] == [RequestStatus.verified]
+    assert transition(RequestStatus.awaiting_fee, Move.fee_paid) is RequestStatus.verified
+    assert Move.start_run not in TRANSITIONS[RequestStatus.awaiting_fee]
+    assert transition(RequestStatus.awaiting_fee, Move.refuse) is RequestStatus.refused
+
+
+def test_a_request_waiting_for_its_fee_cannot_be_paid_twice():
+    with pytest.raises(ForbiddenMoveError, match="verified: it cannot fee paid"):
+        transition(RequestStatus.verified, Move.fee_paid)
 
 
 def test_rights_carry_their_article_and_unknown_rights_are_named():

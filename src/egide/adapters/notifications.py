@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
+from egide.adapters.connectors.webhook import WebhookClient
 from egide.domain.errors import ConfigurationError
 from egide.domain.notices import DeliveryError, NoticeKind, OutgoingNotice
 from egide.services.request_desk import RequestDesk
@@ -77,7 +78,7 @@ class NoticeTemplates:
     def render(self, kind: NoticeKind, language: str, context: dict[str, Any]) -> tuple[str, str]:
         language = language if language in LANGUAGES else "en"
         values = dict(context)
-        for key in ("received_on", "due_on", "previous_due_on"):
+        for key in ("received_on", "due_on", "previous_due_on", "lift_on"):
             values[key] = long_date(context.get(key), language)
         values["right_label"] = RIGHT_LABELS[language].get(str(context.get("right")), str(context.get("right")))
         values["ground_label"] = GROUND_LABELS[language].get(str(context.get("ground")), "")
@@ -164,4 +165,4 @@ def request_desk(app: "App", actor: str | None = None) -> RequestDesk:
     policy = request_policy(app.registers.get())
     return RequestDesk(store=app.store, renderer=NoticeTemplates(), code_hash=app.store.keyring.code_hash,
                        notifier=build_notifier(app.settings, sender=policy.contact_email), policy=policy,
-                       actor=actor or app.settings.actor)
+                       webhooks=WebhookClient(), actor=actor or app.settings.actor)

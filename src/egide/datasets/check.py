@@ -16,8 +16,10 @@ the register disagree in a way a person should look at; notes are for informatio
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
-from typing import Generator, Iterator, Sequence
+from typing import Generator, Iterator, Mapping, Sequence
+from urllib.parse import urlsplit
 
 from egide.datasets.database import DatabaseInfo
 from egide.datasets.findings import Finding, Hit
@@ -25,16 +27,18 @@ from egide.datasets.graph import IdentityPath, erasure_order, identity_paths
 from egide.datasets.live import database_findings, log_findings
 from egide.datasets.loader import LoadedDataset
 from egide.datasets.model import Dataset, Table, is_personal_category
+from egide.domain.signatures import MIN_SECRET_BYTES
 from egide.register.lint import Severity
 from egide.register.model import Activity, Register, RetentionRule
 from egide.register.taxonomy import closest, covers
 from egide.register.validation import register_taxonomy
 
 PathParts = Sequence[str | int]
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def check_dataset(loaded: LoadedDataset, register: Register | None = None, database: DatabaseInfo | None = None,
-                  log_root: Path | None = None) -> list[Finding]:
+                  log_root: Path | None = None, environ: Mapping[str, str] | None = None) -> list[Finding]:
     """Every finding about ``loaded``, errors first, then by line."""
     hits = list(structure_findings(loaded.dataset))
     if register is not None:
@@ -42,6 +46,7 @@ def check_dataset(loaded: LoadedDataset, register: Register | None = None, datab
     if database is not None:
         hits += database_findings(loaded.dataset, database)
     hits += log_findings(loaded.dataset, log_root or loaded.directory)
+    hits += webhook_findings(loaded.dataset, os.environ if environ is None else environ)
     findings = []
     for hit in hits:
         placed = loaded.problem(hit.parts, hit.message, hit.hint)
@@ -74,6 +79,24 @@ def structure_findings(dataset: Dataset) -> Iterator[Hit]:
                   "erasure will have to null a referencing column before deleting rows")
 
 
+def webhook_findings(dataset: Dataset, environ: Mapping[str, str]) -> Iterator[Hit]:
+    """A webhook connector's secret is set (long enough to sign); plain http is for test benches only."""
+    for w, webhook in enumerate(dataset.webhooks):
+        secret = environ.get(webhook.secret_env, "").strip()
+        if not secret:
+            yield Hit("webhook.secret_missing", Severity.error, ("webhooks", w, "secret_env"),
+                      f"webhook {webhook.name!r}: the environment variable {webhook.secret_env} is not set",
+                      f"export {webhook.secret_env}=$(openssl rand -hex 32) and share it with the processor")
+        elif len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+            yield Hit("webhook.secret_short", Severity.error, ("webhooks", w, "secret_env"),
+                      f"webhook {webhook.name!r}: the secret in {webhook.secret_env} is shorter than "
+                      f"{MIN_SECRET_BYTES} bytes", "use a long random value, e.g. `openssl rand -hex 32`")
+        if urlsplit(webhook.url).scheme == "http" and urlsplit(webhook.url).hostname not in _LOOPBACK:
+            yield Hit("webhook.plain_http", Severity.warning, ("webhooks", w, "url"),
+                      f"webhook {webhook.name!r} is reached over plain http: the person's identifiers travel "
+                      "in clear", "use https")
+
+
 # --- against the register ------------------------------------------------------------------
 
 
@@ -93,6 +116,8 @@ def register_findings(dataset: Dataset, register: Register) -> Iterator[Hit]:
                 yield from _category(key, served, taxonomy.data_categories, (*base, "columns", c, "data_categories", k),
                                      f"{table.name}.{column.name}")
         yield from _clocks(dataset, t, served, register.retention, paths)
+    for w, webhook in enumerate(dataset.webhooks):
+        yield from _activities(webhook.activities, activities, ("webhooks", w), f"webhook {webhook.name!r}", True)
     for d, directory in enumerate(dataset.log_directories):
         base = ("log_directories", d)
         served = yield from _activities(directory.activities, activities, base,
@@ -100,6 +125,8 @@ def register_findings(dataset: Dataset, register: Register) -> Iterator[Hit]:
         for k, key in enumerate(directory.data_categories):
             yield from _category(key, served, taxonomy.data_categories, (*base, "data_categories", k),
                                  f"log directory {directory.name!r}")
+    for m, source in enumerate(dataset.manual):
+        yield from _activities(source.activities, activities, ("manual", m), f"manual source {source.name!r}", True)
 
 
 def _activities(keys: list[str], known: dict[str, Activity], base: tuple[str | int, ...], what: str,

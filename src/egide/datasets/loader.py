@@ -159,11 +159,13 @@ Issue = tuple[list[str | int], str, str | None]
 def validate_dataset(dataset: Dataset) -> list[Issue]:
     """Names are unique, primary keys and references name columns of the file."""
     issues: list[Issue] = []
-    if not dataset.tables and not dataset.log_directories:
+    if not dataset.tables and not dataset.log_directories and not dataset.webhooks:
         issues.append((["name"], "the dataset annotates no table and no log directory",
                        "add a tables or log_directories section"))
     issues += _duplicates([t.name for t in dataset.tables], ["tables"], "table")
     issues += _duplicates([d.name for d in dataset.log_directories], ["log_directories"], "log directory")
+    issues += _duplicates([m.name for m in dataset.manual], ["manual"], "manual source")
+    issues += _duplicates([w.name for w in dataset.webhooks], ["webhooks"], "webhook")
     for t, table in enumerate(dataset.tables):
         issues += _duplicates([c.name for c in table.columns], ["tables", t, "columns"], "column")
         names = {c.name for c in table.columns}

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from urllib.parse import urlsplit
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from egide.domain.durations import Duration, DurationFormatError
 from egide.domain.identity import IdentifierKind
+from egide.domain.requests import Right
 from egide.register.model import DataSource, Key, RetentionClock, Slug, Text
 
 FORMAT_VERSION = 1
@@ -208,6 +211,69 @@ class LogDirectory(_Model):
     erasure: LogErasure = Field(LogErasure.delete_line, description="What erasure does to the person's lines.")
 
 
+class WebhookConnector(_Model):
+    """A processor's endpoint: Egide POSTs each request it must act on, signed with HMAC-SHA256, and
+    records the answer (docs/datasets.md, docs/requests.md for the signature)."""
+
+    name: Slug
+    description: Text | None = None
+    url: Text = Field(description="The endpoint, an http(s) URL (https outside a test bench).")
+    secret_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")] = Field(
+        description="The environment variable holding the shared signing secret (never the secret itself).")
+    activities: list[Slug] = Field(default_factory=list, description="Keys of the register activities the processor serves.")
+    rights: list[Right] = Field(min_length=1, description="The rights sent to the endpoint: access, erasure, "
+                                                          "rectification, restriction, portability, objection...")
+    identifiers: list[IdentifierKind] = Field(
+        default_factory=lambda: [IdentifierKind.email],
+        description="Which of the person's identifiers the processor needs to find them (data minimisation).")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.strip()
+
+
+MANUAL_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "objection")
+
+
+class ManualSource(_Model):
+    """Personal data no connector can reach (paper archives, a system without an API): a request
+    that concerns it creates a task for a person, with its due date (the manual connector)."""
+
+    name: Slug
+    description: Text = Field(description="What and where it is, e.g. paper order forms archived in Lyon.")
+    activities: list[Slug] = Field(default_factory=list, description="Keys of the register activities it serves.")
+    rights: list[str] = Field(
+        default_factory=lambda: list(MANUAL_RIGHTS),
+        description="The rights whose requests need this source searched: access, rectification, erasure, "
+                    "restriction, portability, objection. Default: all of them.")
+    due_in: Text = Field("P10D", description="How long the person in charge has, as an ISO 8601 duration "
+                                             "(never beyond the request's own due date).")
+    assignee: Text | None = Field(None, description="Who does it (a team or a person's role), shown on the task.")
+
+    @field_validator("rights")
+    @classmethod
+    def _known_rights(cls, value: list[str]) -> list[str]:
+        unknown = [r for r in value if r not in MANUAL_RIGHTS]
+        if unknown:
+            raise ValueError(f"unknown right {unknown[0]!r}: expected {', '.join(MANUAL_RIGHTS)}")
+        return value
+
+    @field_validator("due_in")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        try:
+            parsed = Duration.parse(value)
+        except DurationFormatError as exc:
+            raise ValueError(str(exc)) from None
+        if parsed.is_zero():
+            raise ValueError("a task needs some time: e.g. P10D")
+        return value
+
+
 class Dataset(_Model):
     """One database of the company, annotated for data-subject requests and retention."""
 
@@ -219,6 +285,12 @@ class Dataset(_Model):
                           "(the URL stays out of the file: it may hold a password).")
     tables: list[Table] = Field(default_factory=list)
     log_directories: list[LogDirectory] = Field(default_factory=list)
+    manual: list[ManualSource] = Field(
+        default_factory=list, description="Sources searched by a person (the manual connector): each request "
+                                          "of one of their rights creates a task with its due date.")
+    webhooks: list[WebhookConnector] = Field(
+        default_factory=list, description="Processors reached through a signed webhook (erasure, access... done "
+                                          "on their side).")
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

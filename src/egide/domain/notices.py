@@ -21,6 +21,9 @@ class NoticeKind(str, Enum):
     extended = "extended"  # art. 12(3): the new due date and the reasons
     answered = "answered"  # done, with the result
     refused = "refused"  # art. 12(4): the reasons, the right to complain and to a judicial remedy
+    fee = "fee"  # art. 12(5)(a): a reasonable fee instead of a refusal; pay or withdraw; the right to complain
+    restriction_lifting = "restriction_lifting"  # art. 18(3): told before the restriction is lifted
+    recipient = "recipient"  # art. 19: to a recipient of the data, not to the person
 
 
 @dataclass(frozen=True)

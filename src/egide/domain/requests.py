@@ -64,6 +64,7 @@ class RequestStatus(str, Enum):
     awaiting_code = "awaiting_code"  # a code was emailed; the clock is suspended
     awaiting_identity = "awaiting_identity"  # identification information was asked; the clock is suspended
     verified = "verified"  # identity confirmed: the request may run
+    awaiting_fee = "awaiting_fee"  # art. 12(5)(a): a fee was asked instead of a refusal; the clock is suspended
     running = "running"  # the executor is working on the company's data
     answered = "answered"  # done: the result was sent
     refused = "refused"  # art. 12(5) or identity not established; the person was told why
@@ -74,7 +75,7 @@ class RequestStatus(str, Enum):
 
     @property
     def suspends_clock(self) -> bool:
-        return self in (RequestStatus.awaiting_code, RequestStatus.awaiting_identity)
+        return self in (RequestStatus.awaiting_code, RequestStatus.awaiting_identity, RequestStatus.awaiting_fee)
 
 
 class Move(str, Enum):
@@ -87,6 +88,8 @@ class Move(str, Enum):
     identity_document_checked = "identity_document_checked"
     extend = "extend"
     refuse = "refuse"
+    charge_fee = "charge_fee"
+    fee_paid = "fee_paid"
     start_run = "start_run"
     mark_answered = "mark_answered"
 
@@ -120,8 +123,14 @@ TRANSITIONS: dict[RequestStatus, dict[Move, RequestStatus]] = {
     S.verified: {
         M.ask_identity_document: S.awaiting_identity,  # a reasonable doubt after a code (art. 12(6))
         M.start_run: S.running,
+        M.charge_fee: S.awaiting_fee,  # art. 12(5)(a): a reasonable fee instead of a refusal
         M.extend: S.verified,
         M.refuse: S.refused,
+    },
+    S.awaiting_fee: {
+        M.fee_paid: S.verified,
+        M.extend: S.awaiting_fee,
+        M.refuse: S.refused,  # the person does not pay: the request is refused, with the reasons
     },
     S.running: {
         M.mark_answered: S.answered,
@@ -216,6 +225,7 @@ class DataSubjectRequest:
 class SuspensionKind(str, Enum):
     verification_code = "verification_code"
     identity_document = "identity_document"
+    fee = "fee"  # waiting for the fee of art. 12(5)(a) (our reading: see docs/requests.md)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Iterator
 
-from egide.domain.errors import Problem
+from egide.domain.errors import InvalidInputError, Problem
+from egide.domain.recipient_notices import contact_channel
 from egide.register.model import Register, TaxonomyEntry
 from egide.register.taxonomy import Taxonomy, closest, covers, default_taxonomy
 
@@ -28,7 +29,17 @@ def validate_register(register: Register) -> list[Problem]:
     problems += _unique_keys(register)
     problems += _taxonomy_keys(register, taxonomy)
     problems += _references(register, taxonomy)
+    problems += _contacts(register)
     return problems
+
+
+def _contacts(register: Register) -> Iterator[Problem]:
+    """A recipient's contact is where art. 19 notices go: an email address or an http(s) webhook URL."""
+    for i, recipient in enumerate(register.recipients):
+        try:
+            contact_channel(recipient.contact, f"recipients[{i}].contact")
+        except InvalidInputError as exc:
+            yield from exc.problems
 
 
 def _custom_taxonomy(register: Register) -> Iterator[Problem]:

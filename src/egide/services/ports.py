@@ -10,10 +10,19 @@ from typing import Any, Iterable, Iterator, Protocol
 from egide.domain.audit import AuditEvent, ChainedEvent
 from egide.domain.clock import Clock
 from egide.domain.execution import DisputedStatement, ErasureEntry, LookupHash, StepRecord
+from egide.domain.fees import Fee
 from egide.domain.identity import Identifier
 from egide.domain.notices import NoticeKind, NoticeRecord, OutgoingNotice
+from egide.domain.recipient_notices import (
+    NoticeChannel,
+    OutgoingRecipientNotice,
+    RecipientNotice,
+    RecipientNoticeStatus,
+)
 from egide.domain.records import DataSubject, RegisterVersion
 from egide.domain.requests import DataSubjectRequest, RequestStatus, RequestSuspension, SuspensionKind
+from egide.domain.restrictions import RestrictionLift
+from egide.domain.tasks import Task, TaskKind, TaskStatus
 from egide.domain.verification import IssuedCode
 
 
@@ -101,6 +110,74 @@ class ExecutionRecordsPort(Protocol):
     def statements(self, identifiers: Iterable[Identifier]) -> list[DisputedStatement]: ...
 
 
+class RecipientNoticesPort(Protocol):
+    """Art. 19 notices to recipients (adapters/store/recipient_repositories.py)."""
+
+    def add(self, *, notice_id: str | None = None, request_id: str, recipient: str, recipient_name: str,
+            recipient_kind: str, channel: NoticeChannel, address: str | None, activities: Iterable[str],
+            subject: str, body: str | None, status: RecipientNoticeStatus, at: datetime, error: str | None = None) -> str: ...
+    def for_request(self, request_id: str) -> list[RecipientNotice]: ...
+    def get(self, notice_id: str) -> RecipientNotice | None: ...
+    def to_deliver(self, ids: Iterable[str] | None = None, limit: int = 100) -> list[OutgoingRecipientNotice]: ...
+    def mark_sent(self, notice_id: str, at: datetime, answer_status: int | None = None,
+                  answer: str | None = None) -> None: ...
+    def mark_failed(self, notice_id: str, error: str, at: datetime, answer_status: int | None = None,
+                    answer: str | None = None) -> None: ...
+    def acknowledge(self, notice_id: str, answer: str, at: datetime) -> None: ...
+    def answer(self, notice_id: str) -> str | None: ...
+
+
+class WebhookCallsPort(Protocol):
+    def add(self, *, request_id: str, dataset: str, connector: str, right: str, url: str, status: str,
+            http_status: int | None, answer: str | None, error: str | None, at: datetime) -> str: ...
+    def for_request(self, request_id: str) -> list[dict[str, Any]]: ...
+
+
+class WebhookAnswerLike(Protocol):
+    status: int
+    body: str
+
+
+class WebhookPort(Protocol):
+    """POSTs a JSON body signed with the secret held by the environment variable ``secret_env``
+    (adapters/connectors/webhook.py); raises DeliveryError when the endpoint cannot be reached."""
+
+    def post(self, url: str, body: bytes, secret_env: str, at: datetime,
+             headers: dict[str, str] | None = None) -> WebhookAnswerLike: ...
+    def secret(self, secret_env: str) -> bytes: ...
+
+
+class TasksPort(Protocol):
+    """Tasks for people (adapters/store/task_repositories.py); the outcome is sealed."""
+
+    def add(self, *, request_id: str, kind: TaskKind, source: str, title: str, instructions: str | None,
+            due_on: date, at: datetime, link: str | None = None, assignee: str | None = None) -> Task: ...
+    def get(self, task_id: str) -> Task | None: ...
+    def find(self, request_id: str, kind: TaskKind, source: str) -> Task | None: ...
+    def by_prefix(self, prefix: str) -> list[Task]: ...
+    def for_request(self, request_id: str) -> list[Task]: ...
+    def all(self, statuses: Iterable[TaskStatus] | None = None) -> list[Task]: ...
+    def close(self, task: Task, status: TaskStatus, *, decision: str | None, outcome: str, at: datetime,
+              by: str) -> Task: ...
+    def outcome(self, task: Task) -> str | None: ...
+
+
+class FeesPort(Protocol):
+    def add(self, *, request_id: str, amount_cents: int, currency: str, ground: str, reason: str, at: datetime,
+            by: str) -> Fee: ...
+    def unpaid(self, request_id: str) -> Fee | None: ...
+    def for_request(self, request_id: str) -> list[Fee]: ...
+    def mark_paid(self, fee_id: str, at: datetime, by: str) -> None: ...
+
+
+class RestrictionLiftsPort(Protocol):
+    def announce(self, *, restriction_id: str, request_id: str, notice_id: str, reason: str, at: datetime,
+                 lift_on: date) -> str: ...
+    def announced(self, restriction_ids: Iterable[str]) -> set[str]: ...
+    def due(self, today: date) -> list[RestrictionLift]: ...
+    def mark_lifted(self, lift_id: str, at: datetime) -> bool: ...
+
+
 class UnitOfWorkPort(Protocol):
     registers: RegisterVersionsPort
     subjects: DataSubjectsPort
@@ -108,6 +185,11 @@ class UnitOfWorkPort(Protocol):
     requests: DataSubjectRequestsPort
     notices: NoticeOutboxPort
     execution: ExecutionRecordsPort
+    recipient_notices: RecipientNoticesPort
+    webhook_calls: WebhookCallsPort
+    tasks: TasksPort
+    fees: FeesPort
+    restriction_lifts: RestrictionLiftsPort
 
 
 class StorePort(Protocol):

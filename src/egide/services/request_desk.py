@@ -24,7 +24,7 @@ from egide.domain.identity import Identifier
 from egide.domain.notices import DeliveryError, NoticeKind
 from egide.domain.requests import DataSubjectRequest, Move, RequestPolicy, RequestSuspension, transition
 from egide.domain.verification import CODE_LIFETIME, MAX_ATTEMPTS
-from egide.services.ports import NoticeRendererPort, NotifierPort, StorePort, UnitOfWorkPort
+from egide.services.ports import NoticeRendererPort, NotifierPort, StorePort, UnitOfWorkPort, WebhookPort
 
 OBJECT_TYPE = "data_subject_request"
 
@@ -34,6 +34,7 @@ EVENTS = {
     Move.verify_manually: "request.verified", Move.ask_identity_document: "request.identity_document_asked",
     Move.identity_document_checked: "request.identity_document_checked", Move.extend: "request.extended",
     Move.refuse: "request.refused", Move.start_run: "request.started", Move.mark_answered: "request.answered",
+    Move.charge_fee: "request.fee_charged", Move.fee_paid: "request.fee_paid",
 }
 
 
@@ -46,6 +47,7 @@ class RequestDesk:
     code_hash: Callable[[str, str], str]
     notifier: NotifierPort | None = None
     policy: RequestPolicy = field(default_factory=RequestPolicy)
+    webhooks: WebhookPort | None = None  # art. 19 notices and processors' webhook connectors
     actor: str = "egide"
 
     def now(self) -> datetime:
@@ -121,7 +123,8 @@ def notice_context(policy: RequestPolicy, request: DataSubjectRequest, **extra: 
         "previous_due_on": None, "code": None, "code_minutes": int(CODE_LIFETIME.total_seconds() // 60),
         "max_attempts": MAX_ATTEMPTS, "reason": None, "extension_words": None,
         "authority_name": policy.authority_name, "authority_url": policy.authority_url, "result": None,
-        "contact_email": policy.contact_email, "ground": None,
+        "contact_email": policy.contact_email, "ground": None, "fee_amount": None, "fee_currency": None,
+        "lift_on": None, "purposes": None,
     }
     context.update(extra)
     return context

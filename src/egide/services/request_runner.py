@@ -17,13 +17,25 @@ from sqlalchemy import Engine
 from egide.datasets.model import Dataset
 from egide.domain.audit import AuditEvent
 from egide.domain.consent import ConsentChannel, ConsentProof
-from egide.domain.errors import ConflictError, InvalidInputError, Problem
+from egide.domain.errors import ConfigurationError, ConflictError, InvalidInputError, Problem
 from egide.domain.identity import Identifier
 from egide.domain.requests import DataSubjectRequest, RequestStatus, Right
 from egide.register.model import Register
 from egide.services.active_register import ActiveRegister
+from egide.domain.tasks import Task
 from egide.services.request_desk import RequestDesk, load
+from egide.services.request_tasks import closed_task_lines, is_marketing, objection_purposes, open_manual_tasks
 from egide.services.requests import mark_answered, start_run
+from egide.services.tasks import request_tasks
+from egide.services.execution.webhooks import connectors_for, describe_webhooks, run_webhooks, write_webhook_answers
+from egide.services.recipients import (
+    ART19_RIGHTS,
+    activities_concerned,
+    check_contacts,
+    describe_notices,
+    notice_as_dict,
+    notify_recipients,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class RunOutcome:
     lines: list[str] = field(default_factory=list)  # the answer, in plain words
     files: list[Path] = field(default_factory=list)  # reports and exports written
     details: dict[str, Any] = field(default_factory=dict)
+    pending: list[Task] = field(default_factory=list)  # tasks for people still open: the request is not answered
 
     @property
     def answer(self) -> str:
@@ -48,9 +61,11 @@ class RunOutcome:
 
 def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, databases: list[CompanyDatabase],
                 output_dir: Path, *, changes: dict[str, Any] | None = None, disputed: bool = False,
-                statement: str | None = None, on_change=None) -> RunOutcome:  # type: ignore[no-untyped-def]
+                statement: str | None = None, purposes: list[str] | None = None,
+                on_change=None) -> RunOutcome:  # type: ignore[no-untyped-def]
     """Execute a verified (or interrupted: running) request and answer it. Resumable: running it
-    again after a crash skips the steps already done."""
+    again after a crash skips the steps already done. While tasks for people are open (manual
+    sources, a human review, an objection to assess) the request stays running and is not answered."""
     store = desk.store
     with store.unit_of_work(read_only=True) as uow:
         request = _runnable(load(uow, reference))
@@ -58,17 +73,27 @@ def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, datab
     if request.right in (Right.access, Right.erasure, Right.portability, Right.rectification) and not databases:
         raise InvalidInputError("no dataset to run on: give --dataset FILE (or set EGIDE_DATASETS)",
                                 problems=[Problem("at least one dataset", path="datasets")])
+    if purposes and request.right is not Right.objection:
+        raise InvalidInputError("purposes are given only for an objection",
+                                problems=[Problem(f"not for a {request.right.value} request", path="purpose")])
+    objection_purposes(active, [p for p in purposes or [] if not is_marketing(p)])
+    register = active.loaded.register
+    _check_outbound(desk, register, request.right, databases)
     if request.status is RequestStatus.verified:
         start_run(desk, reference)
     identifiers = list(subject.identifiers) if subject else []
-    register = active.loaded.register
     outcome = RunOutcome(reference, request.right)
     handler = _HANDLERS[request.right]
     handler(desk, active, register, request.id, identifiers, databases, output_dir, outcome,
             changes=changes or {}, disputed=disputed, statement=statement, subject_id=request.subject_id,
-            language=request.language)
+            language=request.language, purposes=purposes or [])
+    _processors(desk, request, identifiers, databases, output_dir, outcome)
     if on_change is not None:
         on_change()
+    if _waits_for_people(desk, request, databases, outcome):
+        return outcome
+    if request.right in ART19_RIGHTS:
+        _tell_recipients(desk, register, request, identifiers, databases, outcome, changes or {})
     mark_answered(desk, reference, outcome.answer or "Votre demande a été traitée.")
     return outcome
 
@@ -84,6 +109,55 @@ def _runnable(request: DataSubjectRequest) -> DataSubjectRequest:
         raise ConflictError(f"{request.reference} is {request.status.value}: only a verified request runs "
                             "(verify the requester's identity first)")
     return request
+
+
+def _waits_for_people(desk: RequestDesk, request, databases: list[CompanyDatabase],  # type: ignore[no-untyped-def]
+                      outcome: RunOutcome) -> bool:
+    """Open the manual sources' tasks (once); True while any task of the request is open. Once all
+    are closed, what the people found and did joins the answer."""
+    open_manual_tasks(desk, request.reference, [db.dataset for db in databases])
+    views = request_tasks(desk, request.id)
+    outcome.pending = [v.task for v in views if v.task.is_open]
+    if not outcome.pending:
+        outcome.lines += closed_task_lines([v.task for v in views], {v.task.id: v.outcome for v in views},
+                                           request.language)
+    return bool(outcome.pending)
+
+
+def _check_outbound(desk: RequestDesk, register: Register, right: Right, databases: list[CompanyDatabase]) -> None:
+    """Before anything runs: the recipients' contacts are usable (art. 19) and every webhook connector
+    taking this right has its secret, so a configuration mistake changes nothing."""
+    if right in ART19_RIGHTS:
+        check_contacts(register)
+    connectors = [c for db in databases for c in connectors_for(db.dataset, right)]
+    if connectors and desk.webhooks is None:
+        raise ConfigurationError("the datasets declare webhook connectors but no webhook transport is configured")
+    for connector in connectors:
+        desk.webhooks.secret(connector.secret_env)  # type: ignore[union-attr]
+
+
+def _processors(desk, request, identifiers, databases, output_dir, outcome) -> None:  # type: ignore[no-untyped-def]
+    """The datasets' webhook connectors (processors acting on their side), their answers in the outcome."""
+    for db in databases:
+        results = run_webhooks(desk.store, desk.webhooks, dataset=db.dataset, request_id=request.id,
+                               reference=request.reference, right=request.right, due_on=request.due_on,
+                               identifiers=identifiers, actor=desk.actor)
+        if not results:
+            continue
+        outcome.details.setdefault("webhooks", {})[db.dataset.name] = [
+            {"connector": r.connector, "http_status": r.http_status, **r.counts} for r in results]
+        outcome.lines += describe_webhooks(results, request.language)
+        if request.right is Right.access:
+            outcome.files.append(write_webhook_answers(desk.store, request.id, db.dataset.name,
+                                                       output_dir / db.dataset.name))
+
+
+def _tell_recipients(desk, register, request, identifiers, databases, outcome, changes) -> None:  # type: ignore[no-untyped-def]
+    """Art. 19: the recipients of the activities concerned are told; the answer names them."""
+    activities = activities_concerned(request.right, databases, outcome.details, register)
+    notices = notify_recipients(desk, register, request.reference, activities, identifiers, changes)
+    outcome.details["recipients"] = [notice_as_dict(n) for n in notices]
+    outcome.lines += describe_notices(notices, request.language)
 
 
 def _access(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
@@ -147,19 +221,35 @@ def _rectification(desk, active, register, request_id, identifiers, databases, o
 
 
 def _restriction(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
-    from egide.services.subjects import restrict_processing
-
-    identifier = _primary(identifiers)
-    restriction_id = restrict_processing(desk.store, identifier, "demande de limitation (art. 18)", [], desk.actor)
-    outcome.details["restriction_id"] = restriction_id
+    outcome.details["restriction_id"] = _restrict_once(desk, request_id, kw["subject_id"])
     outcome.lines.append("Le traitement de vos données est limité : elles sont conservées mais ne sont plus utilisées, "
                          "sauf pour la constatation de droits en justice. Nous vous préviendrons avant de lever "
                          "cette limitation.")
 
 
+def _restrict_once(desk: RequestDesk, request_id: str, subject_id: str) -> str:
+    """Art. 18: one restriction per request, however often it runs (a run waiting for tasks runs again)."""
+    reason = "demande de limitation (art. 18)"
+    with desk.store.unit_of_work() as uow:
+        done = uow.execution.steps(request_id).get("restriction")
+        if done is not None:
+            return str(done.counts["restriction_id"])
+        restriction_id = uow.states.restrict(subject_id, [], reason, desk.now())  # type: ignore[attr-defined]
+        uow.audit.record(AuditEvent("restriction.started", desk.actor, "data_subject", subject_id,
+                                    {"restriction_id": restriction_id, "purposes": [], "reason": reason}))
+        uow.execution.finish_step(request_id, "restriction", {"restriction_id": restriction_id}, desk.now())
+    return restriction_id
+
+
 def _objection(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
     from egide.services.marketing import object_to_marketing
+    from egide.services.request_tasks import open_objection_tasks
 
+    assessed = [p for p in kw["purposes"] if not is_marketing(p)]
+    if assessed:  # art. 21(1): the DPO decides (`egide request decide-objection`)
+        open_objection_tasks(desk, outcome.reference, assessed)
+        if len(assessed) == len(kw["purposes"]):
+            return
     identifier = _primary(identifiers)
     object_to_marketing(desk.store, identifier, "all", "request", desk.actor)
     outcome.lines.append("Votre opposition à la prospection est enregistrée : vous ne recevrez plus de messages "
@@ -180,11 +270,9 @@ def _withdraw_consent(desk, active, register, request_id, identifiers, databases
 
 
 def _human_review(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
-    with desk.store.unit_of_work() as uow:
-        uow.audit.record(AuditEvent("review.task_created", desk.actor, "request", request_id,
-                                    {"right": "human_review"}))
-    outcome.lines.append("Une personne de notre équipe réexamine la décision automatisée ; vous pourrez présenter "
-                         "votre point de vue et contester la décision.")
+    from egide.services.request_tasks import open_review_task
+
+    open_review_task(desk, outcome.reference, register)  # answered by `egide request review`
 
 
 def _primary(identifiers: list[Identifier]) -> Identifier:

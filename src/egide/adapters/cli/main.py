@@ -27,12 +27,15 @@ app.add_typer(consent_commands.consent_app, name="consent")
 app.add_typer(consent_commands.subject_app, name="subject")
 app.add_typer(consent_commands.marketing_app, name="marketing")
 from egide.adapters.cli import request_commands  # noqa: E402
+from egide.adapters.cli import contract_commands, request_task_commands, task_commands  # noqa: E402,F401
 
 app.add_typer(request_commands.app, name="request")
 from egide.adapters.cli import job_commands  # noqa: E402
 
 app.add_typer(job_commands.jobs_app, name="jobs")
 app.command()(job_commands.worker)
+app.add_typer(task_commands.app, name="task")
+consent_commands.subject_app.add_typer(contract_commands.app, name="contract")
 app.command()(demo)
 app.command()(consent_commands.decide)
 app.command()(consent_commands.serve)

@@ -192,13 +192,17 @@ def list_cmd(overdue: bool = typer.Option(False, "--overdue", help="Only request
 @app.command("show")
 def show(reference: str = typer.Argument(..., help="The request's reference."),
          fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
-    """One request: its words, identity, clock, notices and audit events."""
+    """One request: its words, identity, clock, notices, tasks for people, fees and audit events."""
+    from egide.services.request_fees import fees_of
     from egide.services.requests import show_request
+    from egide.services.tasks import request_tasks
 
     with reported_errors():
         _check_format(fmt, ("text", "json"))
         with _desk() as desk:
             body = show_request(desk, reference).as_dict()
+            body["tasks"] = [v.as_dict(desk.today()) for v in request_tasks(desk, body["id"])]
+            body["fees"] = fees_of(desk, body["id"])
     if fmt == "json":
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
@@ -211,23 +215,83 @@ def show(reference: str = typer.Argument(..., help="The request's reference."),
     for n in body["notices"]:
         state = f"sent {n['sent_at']} by {n['transport']}" if n["sent_at"] else f"NOT SENT ({n['error'] or 'pending'})"
         typer.echo(f"notice {n['kind']}: {state}")
+    for t in body["tasks"]:
+        typer.echo(f"task {t['id'][:8]} {t['kind']} ({t['source']}): {t['status']}, due {t['due_on']}"
+                   + (f", {t['decision']}" if t["decision"] and t["decision"] != t["status"] else ""))
+    for f in body["fees"]:
+        typer.echo(f"fee {f['amount']} {f['currency']} ({f['ground']}): charged {f['charged_at']}, "
+                   + (f"paid {f['paid_at']}" if f["paid_at"] else "NOT PAID"))
     for e in body["events"]:
         typer.echo(f"audit #{e['seq']} {e['at']} {e['action']} by {e['actor']}")
 
 
 @app.command("send-pending")
 def send_pending_cmd(limit: int = typer.Option(100, "--limit", help="At most this many notices.")) -> None:
-    """Deliver the notices not sent yet (after an SMTP failure, for instance)."""
+    """Deliver the notices not sent yet (after an SMTP failure, for instance), to people and, for art. 19,
+    to recipients."""
+    from egide.services.recipients import deliver_recipient_notices
     from egide.services.requests import send_pending
 
     with reported_errors(), _desk() as desk:
         deliveries = send_pending(desk, limit)
+        to_recipients = deliver_recipient_notices(desk, None, limit)
     failed = [d for d in deliveries if not d.delivered]
     typer.echo(f"{len(deliveries) - len(failed)} sent, {len(failed)} failed")
     for d in failed:
         print(f"  {d.reference} {d.kind.value}: {d.error}", file=sys.stderr)
-    if failed:
+    not_sent = [n for n in to_recipients if n.status.retried]
+    if to_recipients:
+        typer.echo(f"art. 19 notices to recipients: {len(to_recipients) - len(not_sent)} sent, {len(not_sent)} failed")
+    for n in not_sent:
+        print(f"  {n.reference} recipient {n.recipient} ({n.channel.value}): {n.error}", file=sys.stderr)
+    if failed or not_sent:
         raise typer.Exit(1)
+
+
+@app.command("recipients")
+def recipients_cmd(reference: str = typer.Argument(..., help="The request's reference."),
+                   fmt: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """Art. 19: the recipients told of a rectification, erasure or restriction, how and when (the person
+    may ask for this list)."""
+    from egide.services.recipients import notice_as_dict, recipient_list
+
+    with reported_errors():
+        _check_format(fmt, ("text", "json"))
+        with _desk() as desk:
+            notices = recipient_list(desk, reference)
+    if fmt == "json":
+        typer.echo(json.dumps([notice_as_dict(n) for n in notices], indent=2, ensure_ascii=False))
+        return
+    if not notices:
+        typer.echo(f"{reference}: no recipient notified (art. 19)")
+    for n in notices:
+        when = f"sent {n.sent_at:%Y-%m-%d %H:%M} UTC" if n.sent_at else n.status.value.upper().replace("_", " ")
+        where = f" to {n.address}" if n.address else ""
+        typer.echo(f"{n.recipient_name} [{n.recipient}, {n.recipient_kind}]: {n.channel.value}{where}, {when}"
+                   + (f", answered HTTP {n.answer_status}" if n.answer_status else "")
+                   + (f", acknowledged {n.answered_at:%Y-%m-%d %H:%M} UTC" if n.status.value == "acknowledged"
+                      and n.answered_at else "")
+                   + (f" ({n.error})" if n.error and n.status.value != "sent" else ""))
+
+
+@app.command("recipient-answer")
+def recipient_answer_cmd(body: Path = typer.Argument(..., help="The file holding the recipient's JSON answer, "
+                                                               "byte for byte as signed."),
+                         signature: str = typer.Option(..., "--signature", help="The Egide-Signature header that "
+                                                       "came with it: t=<unix time>,v1=<hex>.")) -> None:
+    """Record a recipient's signed acknowledgement of an art. 19 notice; a forged or stale signature is refused."""
+    from egide.services.recipients import record_recipient_answer
+
+    with reported_errors():
+        try:
+            content = body.read_bytes()
+        except OSError as exc:
+            from egide.domain.errors import UnreadableInputError
+
+            raise UnreadableInputError(f"{body}: {exc.strerror}") from None
+        with _desk() as desk:
+            notice = record_recipient_answer(desk, content, signature)
+    typer.echo(f"{notice.reference}: {notice.recipient_name} acknowledged the art. 19 notice")
 
 
 @app.command("run")
@@ -242,14 +306,17 @@ def run_cmd(
     statement: str | None = typer.Option(None, "--statement", help="The person's statement, for a disputed rectification."),
     queue: bool = typer.Option(False, "--queue", help="Put the run on the job runner instead of running it here "
                                "(prints the job id; `egide jobs list` follows it)."),
+    purpose: list[str] = typer.Option([], "--purpose", help="Objection: the purpose objected to (repeatable). "
+                                      "Marketing: honoured at once; a legitimate-interest purpose: the DPO decides."),
 ) -> None:
-    """Execute a verified request on the company's databases and answer the person."""
+    """Execute a verified request on the company's databases and answer the person (or, while tasks for
+    people are open, leave it running: run it again once they are done)."""
     from egide.adapters.notifications import request_desk
     from egide.bootstrap import build_app
     from egide.services.request_runner import run_request
 
     if queue:
-        _enqueue_run(reference, dataset, database_url, log_root, bool(set_ or disputed or statement))
+        _enqueue_run(reference, dataset, database_url, log_root, bool(set_ or disputed or statement or purpose))
         return
     with reported_errors():
         changes = {}
@@ -269,11 +336,17 @@ def run_cmd(
             databases = open_databases(files, active.loaded.register, database_url, log_root)
             desk = request_desk(application)
             outcome = run_request(desk, active, reference, databases, output or application.settings.data_dir / "requests",
-                                  changes=changes, disputed=disputed, statement=statement,
+                                  changes=changes, disputed=disputed, statement=statement, purposes=list(purpose),
                                   on_change=application.decisions.invalidate)
         finally:
             application.close()
-    typer.echo(f"{reference}: answered ({outcome.right.value})")
+    if outcome.pending:
+        typer.echo(f"{reference}: running ({outcome.right.value}), waiting for {len(outcome.pending)} task(s) "
+                   "for people; not answered yet")
+        for task in outcome.pending:
+            typer.echo(f"  task {task.id[:8]} {task.kind.value} due {task.due_on.isoformat()}: {task.title}")
+    else:
+        typer.echo(f"{reference}: answered ({outcome.right.value})")
     for line in outcome.lines:
         typer.echo(f"  {line}")
     for path in outcome.files:
@@ -290,7 +363,7 @@ def _enqueue_run(reference: str, dataset: list[Path], database_url: str | None, 
 
     with reported_errors():
         if rectifying or database_url:
-            option = "--database-url" if database_url else "--set/--disputed/--statement"
+            option = "--database-url" if database_url else "--set/--disputed/--statement/--purpose"
             raise InvalidInputError(f"{option} cannot go on the queue (the queue holds no personal data and no "
                                     "password): run without --queue, or give the URL through the dataset's variable",
                                     problems=[Problem("not with --queue", path=option)])

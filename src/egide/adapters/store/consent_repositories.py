@@ -235,6 +235,12 @@ class SubjectStates:
                                  .values(status="overridden", grounds=grounds, decided_at=utc_naive(at), decided_by=by))
         return result.rowcount == 1
 
+    def uphold_objection(self, objection_id: str, at: datetime, by: str) -> bool:
+        """The DPO assessed the objection and upholds it (art. 21(1)): it stays in force, now decided."""
+        result = self._c.execute(update(objections).where(objections.c.id == objection_id)
+                                 .values(status="upheld", grounds=None, decided_at=utc_naive(at), decided_by=by))
+        return result.rowcount == 1
+
     def start_contract(self, subject_id: str, activity: str, at: datetime) -> str:
         cid = str(uuid.uuid4())
         self._c.execute(insert(contracts).values(id=cid, subject_id=subject_id, activity=activity,

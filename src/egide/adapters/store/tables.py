@@ -342,3 +342,103 @@ jobs = Table(
     Column("finished_at", DateTime, nullable=True),
     Index("ix_jobs_status", "status", "enqueued_at"),
 )
+
+
+# --- art. 19 notices to recipients and calls to processors' webhooks (0005) ---
+
+recipient_notices = Table(
+    "recipient_notices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient", String(200), nullable=False),  # the register's recipient key
+    Column("recipient_name", String(500), nullable=False),
+    Column("recipient_kind", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),  # email | webhook | none
+    Column("address", String(1000), nullable=True),  # the recipient's contact (a company's, not the person's)
+    Column("activities", Text, nullable=False),  # JSON list of the register activities concerned
+    Column("status", String(20), nullable=False),  # pending | sent | failed | acknowledged | cannot_notify
+    Column("subject", String(300), nullable=False),
+    Column("sealed_body", LargeBinary, nullable=True),  # the email text or the webhook JSON (names the person)
+    Column("created_at", DateTime, nullable=False),
+    Column("sent_at", DateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=True),
+    Column("answer_status", Integer, nullable=True),  # the webhook's HTTP status
+    Column("sealed_answer", LargeBinary, nullable=True),  # the webhook's answer or the recipient's callback
+    Column("answered_at", DateTime, nullable=True),
+    UniqueConstraint("request_id", "recipient"),
+    Index("ix_recipient_notices_status", "status", "created_at"),
+)
+
+webhook_calls = Table(
+    "webhook_calls",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("dataset", String(100), nullable=False),
+    Column("connector", String(100), nullable=False),  # the dataset's webhook name
+    Column("right", String(30), nullable=False),
+    Column("url", String(1000), nullable=False),
+    Column("status", String(20), nullable=False),  # answered | failed
+    Column("http_status", Integer, nullable=True),
+    Column("sealed_answer", LargeBinary, nullable=True),  # the processor's answer (may hold the person's data)
+    Column("error", Text, nullable=True),
+    Column("called_at", DateTime, nullable=False),
+    Index("ix_webhook_calls_request", "request_id"),
+)
+
+# --- tasks for people (manual sources, human review, objections), fees, announced lifts (0006) ---
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # manual_source | human_review | objection
+    Column("source", String(300), nullable=False),  # the manual source, the decisions' keys, the purpose
+    Column("title", String(300), nullable=False),  # from the dataset or the register: no personal data
+    Column("instructions", Text, nullable=True),
+    Column("link", String(36), nullable=True),  # the objection's id, for an objection task
+    Column("assignee", String(200), nullable=True),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),  # open | done | cancelled
+    Column("decision", String(20), nullable=True),  # done | upheld | changed | overridden
+    Column("sealed_outcome", LargeBinary, nullable=True),  # the person's words: may hold personal data
+    Column("created_at", DateTime, nullable=False),
+    Column("closed_at", DateTime, nullable=True),
+    Column("closed_by", String(200), nullable=True),
+    UniqueConstraint("request_id", "kind", "source"),
+    Index("ix_tasks_status", "status", "due_on"),
+)
+
+request_fees = Table(
+    "request_fees",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("ground", String(30), nullable=False),  # manifestly_unfounded | excessive
+    Column("reason", Text, nullable=False),  # the administrative costs it covers, told to the person
+    Column("charged_at", DateTime, nullable=False),
+    Column("charged_by", String(200), nullable=False),
+    Column("paid_at", DateTime, nullable=True),
+    Column("paid_recorded_by", String(200), nullable=True),
+    Index("ix_request_fees_request", "request_id"),
+)
+
+restriction_lifts = Table(
+    "restriction_lifts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("restriction_id", String(36), ForeignKey("restrictions.id", ondelete="CASCADE"), nullable=False),
+    Column("request_id", String(36), ForeignKey("data_subject_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("notice_id", String(36), nullable=False),  # the notice telling the person, sent before the lift
+    Column("reason", Text, nullable=False),
+    Column("announced_at", DateTime, nullable=False),
+    Column("lift_on", Date, nullable=False),
+    Column("lifted_at", DateTime, nullable=True),
+    UniqueConstraint("restriction_id"),
+    Index("ix_restriction_lifts_pending", "lifted_at", "lift_on"),
+)

@@ -13,8 +13,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.execution_repositories import ExecutionRecords
+from egide.adapters.store.recipient_repositories import RecipientNotices, WebhookCalls
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
+from egide.adapters.store.task_repositories import Fees, RestrictionLifts, Tasks
 from egide.domain.clock import Clock
 from egide.domain.errors import ConflictError, StoreError
 
@@ -32,6 +34,11 @@ class UnitOfWork:
     requests: DataSubjectRequests
     notices: NoticeOutbox
     execution: ExecutionRecords
+    tasks: Tasks
+    fees: Fees
+    restriction_lifts: RestrictionLifts
+    recipient_notices: RecipientNotices
+    webhook_calls: WebhookCalls
 
 
 class Store:
@@ -60,6 +67,11 @@ class Store:
                     requests=DataSubjectRequests(connection, self.keyring),
                     notices=NoticeOutbox(connection, self.keyring),
                     execution=ExecutionRecords(connection, self.keyring),
+                    tasks=Tasks(connection, self.keyring),
+                    fees=Fees(connection),
+                    restriction_lifts=RestrictionLifts(connection),
+                    recipient_notices=RecipientNotices(connection, self.keyring),
+                    webhook_calls=WebhookCalls(connection, self.keyring),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:
