@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.sql.elements import ColumnElement
 
-from egide.adapters.connectors.sql import reflect_tables
+from egide.adapters.connectors.sql import children_of, reflect_tables
 from egide.datasets.graph import erasure_order, references
 from egide.datasets.model import Dataset
 from egide.domain.errors import InvalidInputError
@@ -83,6 +83,20 @@ def company_tables(engine: Engine, dataset: Dataset) -> dict[str, SqlTable]:
         raise InvalidInputError(f"the database lacks columns the dataset {dataset.name} names: {', '.join(missing)}",
                                 details={"hint": "run `egide dataset check` on the dataset and the database"})
     return tables
+
+
+_CHILDREN: "weakref.WeakKeyDictionary[Engine, dict[tuple[str, ...], dict[str, list[tuple[str, str, str]]]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def company_children(engine: Engine, tables: dict[str, SqlTable]) -> dict[str, list[tuple[str, str, str]]]:
+    """The database's foreign keys pointing at each table (``children_of``), read once per engine
+    and set of tables, like the tables themselves."""
+    names = tuple(tables)
+    known = _CHILDREN.setdefault(engine, {})
+    if names not in known:
+        known[names] = children_of(tables, engine)
+    return known[names]
 
 
 def locate(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],

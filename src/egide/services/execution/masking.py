@@ -2,13 +2,15 @@
 
 For the person's rows of a table (the condition of :mod:`.locate`):
 
-1. count the rows each keep rule keeps, and until when (the latest clock plus the period);
+1. count, for every table at once, the person's rows and the rows each keep rule keeps, and until
+   when (the latest clock plus the period): one ``SELECT`` of scalar subqueries;
 2. ``DELETE`` the rows no rule keeps and no other row points at (when the table's rows go);
 3. ``UPDATE`` the rows that stay: ``null``, ``redact`` (a fixed marker) or ``keyed_hash`` (an
    HMAC of the value under Egide's lookup key: rows still join, the value is gone). Keyed
    hashes are set with ``CASE`` over the distinct values, a thousand at a time; a value that is
    already a keyed hash (it starts with ``h$``) is left alone, so a second run changes nothing.
-   Identity columns are masked last, in one statement, because they are what finds the rows.
+   The fixed values and the identity columns are set last, in one statement, because the
+   identity columns are what finds the rows.
 
 No loop over rows: a handful of statements per table, whatever the number of rows.
 """
@@ -17,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import (
     Connection,
@@ -57,23 +60,40 @@ REDACTED = "[erased]"
 CHUNK = 1000
 
 
-def erase_table(connection: Connection, plan: "TablePlan", location: Location,
-                children: list[tuple[str, str, str]], keyring: "KeyringPort", now: datetime) -> dict[str, Any]:
-    """Run one table's erasure on ``connection`` (the caller owns the transaction); return counts."""
+def erase_tables(connection: Connection, plans: "list[TablePlan]", location: Location,
+                 children: dict[str, list[tuple[str, str, str]]], keyring: "KeyringPort",
+                 now: datetime) -> dict[str, dict[str, Any]]:
+    """Run the tables' erasure on ``connection`` (the caller owns the transaction), in the plans'
+    order (children before parents); return each table's counts. One query first counts, for every
+    table, the person's rows and those each keep rule keeps (rows a rule keeps are never deleted,
+    so counting them first counts what stays)."""
+    tallies = _tally(connection, plans, location, now)
+    return {plan.table: erase_table(connection, plan, location, children.get(plan.table, []), keyring, now,
+                                    tallies[plan.table]) for plan in plans}
+
+
+@dataclass
+class _Tally:
+    total: int = 0  # the person's rows before the erasure
+    by_rules: int = 0  # those a keep rule keeps
+    kept: list[dict[str, Any]] = field(default_factory=list)  # one entry per rule
+
+
+def erase_table(connection: Connection, plan: "TablePlan", location: Location, children: list[tuple[str, str, str]],
+                keyring: "KeyringPort", now: datetime, tally: _Tally) -> dict[str, Any]:
+    """One table: ``DELETE`` the rows no rule keeps and nothing points at, then mask what stays."""
     sql_table = location.tables[plan.table]
     person = location.condition(plan.table)
-    kept = [_kept_by(connection, sql_table, person, rule, location, now) for rule in plan.keep]
-    kept_by_rule = or_(*[keep_condition(rule, sql_table, location, now) for rule in plan.keep]) \
-        if plan.keep else false()
     deleted = 0
-    if plan.delete:
+    if plan.delete and tally.total:
+        kept_by_rule = or_(*[keep_condition(rule, sql_table, location, now) for rule in plan.keep]) \
+            if plan.keep else false()
         statement = delete(sql_table).where(person, not_(kept_by_rule), *_unreferenced(sql_table, children))
         deleted = connection.execute(statement).rowcount or 0
-    remaining = connection.execute(select(func.count()).select_from(sql_table).where(person)).scalar_one()
+    remaining = tally.total - deleted
     masked = _mask(connection, sql_table, person, plan.masks, keyring) if remaining else 0
-    by_rules = connection.execute(select(func.count()).select_from(sql_table).where(person, kept_by_rule)) \
-        .scalar_one() if plan.keep else 0
-    others = remaining - by_rules
+    kept = list(tally.kept)
+    others = remaining - tally.by_rules
     if others and plan.delete:  # rows of other tables still point at them
         kept.append({"reason": "referenced", "rows": others})
     elif others and plan.kept_columns:  # the dataset keeps personal columns, no register rule says why
@@ -83,6 +103,67 @@ def erase_table(connection: Connection, plan: "TablePlan", location: Location,
     return {"deleted": deleted, "masked": masked, "remaining": remaining,
             "masked_columns": [m.column for m in plan.masks] if masked else [],
             "kept": [k for k in kept if k["rows"]]}
+
+
+def _tally(connection: Connection, plans: "list[TablePlan]", location: Location,
+           now: datetime) -> dict[str, _Tally]:
+    """Every table's counts in one ``SELECT`` of scalar subqueries (one round trip)."""
+    tallies = {plan.table: _Tally() for plan in plans}
+    columns: list[Any] = []
+    readers: list[Callable[[dict[str, Any]], None]] = []
+    for plan in plans:
+        if plan.table not in location.conditions:
+            continue
+        _tally_columns(plan, location, now, tallies[plan.table], columns, readers)
+    if columns:
+        row = connection.execute(select(*columns)).one()._mapping
+        for read in readers:
+            read(row)
+    return tallies
+
+
+def _tally_columns(plan: "TablePlan", location: Location, now: datetime, tally: _Tally, columns: list[Any],
+                   readers: list[Callable[[Any], None]]) -> None:
+    sql_table = location.tables[plan.table]
+    person = location.condition(plan.table)
+    prefix = f"t{len(columns)}"
+
+    def scalar(name: str, what: Any, *where: ColumnElement[bool]) -> str:
+        label = f"{prefix}_{name}"
+        columns.append(select(what).select_from(sql_table).where(person, *where).scalar_subquery().label(label))
+        return label
+
+    total = scalar("total", func.count())
+    readers.append(lambda row: setattr(tally, "total", int(row[total] or 0)))
+    if not plan.keep:
+        return
+    by_rules = scalar("rules", func.count(), or_(*[keep_condition(r, sql_table, location, now) for r in plan.keep]))
+    readers.append(lambda row: setattr(tally, "by_rules", int(row[by_rules] or 0)))
+    for number, rule in enumerate(plan.keep):
+        _rule_columns(rule, f"r{number}", sql_table, location, now, scalar, tally, readers)
+
+
+def _rule_columns(rule: KeepRule, name: str, sql_table: SqlTable, location: Location, now: datetime,
+                  scalar: Callable[..., str], tally: _Tally, readers: list[Callable[[Any], None]]) -> None:
+    """How many rows ``rule`` keeps, and until when (the latest clock plus the period)."""
+    condition = keep_condition(rule, sql_table, location, now)
+    entry: dict[str, Any] = {"reason": "rule", "rule": rule.rule, "article": rule.article,
+                             "legal_reference": rule.legal_reference, "kept_for": rule.describe()}
+    tally.kept.append(entry)
+    rows = scalar(f"{name}_rows", func.count(), condition)
+    if rule.period is None:
+        entry["until"] = None
+        readers.append(lambda row: entry.update(rows=int(row[rows] or 0)))
+        return
+    clock, _ = clock_expression(rule, sql_table, location)
+    latest = scalar(f"{name}_latest", func.max(clock), condition)
+    undated = scalar(f"{name}_undated", func.count(), condition, clock.is_(None))
+
+    def read(row: Any) -> None:
+        until = _iso(rule.until(_as_time(row[latest]))) if row[latest] is not None else None
+        entry.update(rows=int(row[rows] or 0), undated=int(row[undated] or 0), until=until)
+
+    readers.append(read)
 
 
 def keep_condition(rule: KeepRule, sql_table: SqlTable, location: Location, now: datetime) -> ColumnElement[bool]:
@@ -116,25 +197,6 @@ def clock_expression(rule: KeepRule, sql_table: SqlTable, location: Location) ->
     return expression, location.tables[clock_table].c[clock_column].type
 
 
-def _kept_by(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], rule: KeepRule,
-             location: Location, now: datetime) -> dict[str, Any]:
-    condition = and_(person, keep_condition(rule, sql_table, location, now))
-    entry: dict[str, Any] = {"reason": "rule", "rule": rule.rule, "article": rule.article,
-                             "legal_reference": rule.legal_reference, "kept_for": rule.describe()}
-    if rule.period is None:
-        entry["rows"] = connection.execute(select(func.count()).select_from(sql_table).where(condition)).scalar_one()
-        entry["until"] = None
-        return entry
-    clock, _ = clock_expression(rule, sql_table, location)
-    rows, latest, undated = connection.execute(
-        select(func.count(), func.max(clock), func.sum(case((clock.is_(None), 1), else_=0)))
-        .select_from(sql_table)
-        .where(condition)).one()
-    until = _iso(rule.until(_as_time(latest))) if latest is not None else None
-    entry.update(rows=rows, undated=int(undated or 0), until=until)
-    return entry
-
-
 def _unreferenced(sql_table: SqlTable, children: list[tuple[str, str, str]]) -> list[ColumnElement[bool]]:
     """Rows no other row points at (a kept invoice keeps its order, and the order its customer)."""
     conditions = []
@@ -152,16 +214,13 @@ def _mask(connection: Connection, sql_table: SqlTable, person: ColumnElement[boo
     for m in plain:
         if m.strategy is ErasureStrategy.keyed_hash:
             count = max(count, _hash_by_chunks(connection, sql_table, person, m, keyring))
-    fixed = {m.column: _fixed_value(sql_table, m) for m in plain if m.strategy is not ErasureStrategy.keyed_hash}
-    if fixed:
-        count = max(count, connection.execute(update(sql_table).where(person).values(**fixed)).rowcount or 0)
-    if identity:  # last, in one statement: these columns are what finds the person's rows
-        values = {}
-        for m in identity:
-            if m.strategy is ErasureStrategy.keyed_hash:
-                values[m.column] = _hash_case(connection, sql_table, person, m, keyring)
-            else:
-                values[m.column] = _fixed_value(sql_table, m)
+    values = {m.column: _fixed_value(sql_table, m) for m in plain if m.strategy is not ErasureStrategy.keyed_hash}
+    for m in identity:  # in the last statement: these columns are what finds the person's rows
+        if m.strategy is ErasureStrategy.keyed_hash:
+            values[m.column] = _hash_case(connection, sql_table, person, m, keyring)
+        else:
+            values[m.column] = _fixed_value(sql_table, m)
+    if values:
         count = max(count, connection.execute(update(sql_table).where(person).values(**values)).rowcount or 0)
     return count
 
