@@ -27,13 +27,17 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    String,
     and_,
+    cast,
     false,
     func,
+    literal,
     not_,
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.sql.elements import ColumnElement
@@ -223,6 +227,8 @@ def _shared_phone(connection: Connection, dataset: Dataset, tables: dict[str, Sq
                   idents: dict[IdentifierKind, set[str]], upward: set[str]) -> list[str]:
     """The tables where a phone number alone matches rows of more than one person (told apart by
     different emails or customer numbers, across all tables); empty when it names one person."""
+    if not any(kind not in STRONG for kind in idents):
+        return []  # no phone number given: nothing to tell apart
     seen: dict[str, set[str]] = defaultdict(set)
     involved = []
     for name, sql_table in tables.items():
@@ -252,24 +258,30 @@ def _strong_kinds(dataset: Dataset, name: str) -> dict[str, IdentifierKind]:
 
 def _found_identifiers(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
                        given: dict[IdentifierKind, set[str]]) -> list[Identifier]:
-    """Emails and customer numbers read from the rows the given identifiers match directly."""
+    """Emails and customer numbers read from the rows the given identifiers match directly: one
+    ``UNION ALL`` over the tables' identity columns (values as text, a hundred at most each)."""
     upward = _routes_up(dataset)
     allow_weak = not _shared_phone(connection, dataset, tables, given, upward)
-    found: list[Identifier] = []
+    parts = []
     for name, sql_table in tables.items():
         own = _own(dataset, name, sql_table, given, upward)
         condition = _own_condition(own, allow_weak)
         if condition is None or not own.strong_columns:
             continue
         kinds = _strong_kinds(dataset, name)
-        rows = connection.execute(select(*own.strong_columns).where(condition).distinct().limit(100)).all()
-        for row in rows:
-            for column, value in zip(own.strong_columns, row):
-                if value is not None:
-                    try:
-                        found.append(Identifier.of(kinds[column.name], str(value)))
-                    except InvalidInputError:
-                        continue  # a malformed value in the company's data identifies nobody
+        for column in own.strong_columns:
+            values = (select(literal(kinds[column.name].value, String).label("kind"),
+                             cast(column, String).label("value"))
+                      .where(condition, column.is_not(None)).distinct().limit(100).subquery())
+            parts.append(select(values.c.kind, values.c.value))
+    found: list[Identifier] = []
+    if not parts:
+        return found
+    for kind, value in connection.execute(union_all(*parts)):
+        try:
+            found.append(Identifier.of(kind, str(value)))
+        except InvalidInputError:
+            continue  # a malformed value in the company's data identifies nobody
     return found
 
 
@@ -282,6 +294,7 @@ def _conditions(connection: Connection, dataset: Dataset, tables: dict[str, SqlT
         left_out.append(f"a phone number alone matches rows of several people in {', '.join(shared)}: "
                         "those rows are left out (an email or a customer number tells the people apart)")
     conditions: dict[str, ColumnElement[bool]] = {}
+    keys: dict[tuple[str, str], Any] = {}  # a parent's keys, read once for all its children
     for name in reversed(erasure_order(dataset).tables):  # parents first
         if name not in tables:
             continue
@@ -292,9 +305,7 @@ def _conditions(connection: Connection, dataset: Dataset, tables: dict[str, SqlT
             parts.append(own)
         for ref in refs:
             if ref.child == name and ref.parent in conditions and ref.parent != name:
-                parent = tables[ref.parent]
-                parts.append(_member_of(connection, sql_table.c[ref.column],
-                                        select(parent.c[ref.parent_column]).where(conditions[ref.parent])))
+                parts.append(_in(sql_table.c[ref.column], _parent_keys(connection, tables, conditions, keys, ref)))
         if parts:
             conditions[name] = or_(*parts)
     _downward(connection, dataset, tables, refs, conditions)
@@ -308,11 +319,32 @@ def _member_of(connection: Connection, column: Any, keys: Select[Any]) -> Column
     """``column IN (the keys)``: the person's few keys written as values, so the database can use the
     column's index whatever else the condition ORs (an IN-subquery inside an OR makes PostgreSQL scan
     the table); past MAX_LITERAL_KEYS, the subquery itself."""
+    return _in(column, _keys(connection, keys))
+
+
+def _parent_keys(connection: Connection, tables: dict[str, SqlTable], conditions: dict[str, ColumnElement[bool]],
+                 cache: dict[tuple[str, str], Any], ref: Any) -> Any:
+    """The keys of the person's rows in the reference's parent, read once for all the children
+    that point at the same column (``orders``, ``support_tickets``... at ``customers.id``)."""
+    key = (ref.parent, ref.parent_column)
+    if key not in cache:
+        parent = tables[ref.parent]
+        cache[key] = _keys(connection, select(parent.c[ref.parent_column]).where(conditions[ref.parent]))
+    return cache[key]
+
+
+def _keys(connection: Connection, keys: Select[Any]) -> Any:
+    """The keys as a list of values, or the query itself past MAX_LITERAL_KEYS."""
     found = connection.execute(keys.limit(MAX_LITERAL_KEYS + 1)).scalars().all()
     if len(found) > MAX_LITERAL_KEYS:
-        return column.in_(keys)
-    values = sorted({v for v in found if v is not None})
-    return column.in_(values) if values else false()
+        return keys
+    return sorted({v for v in found if v is not None})
+
+
+def _in(column: Any, keys: Any) -> ColumnElement[bool]:
+    if isinstance(keys, list):
+        return column.in_(keys) if keys else false()
+    return column.in_(keys)
 
 
 def _downward(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable], refs: list[Any],

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -85,7 +86,7 @@ def erase_table(connection: Connection, plan: "TablePlan", location: Location, c
     sql_table = location.tables[plan.table]
     person = location.condition(plan.table)
     deleted = 0
-    if plan.delete and tally.total:
+    if plan.delete and tally.total > tally.by_rules:  # some rows no rule keeps
         kept_by_rule = or_(*[keep_condition(rule, sql_table, location, now) for rule in plan.keep]) \
             if plan.keep else false()
         statement = delete(sql_table).where(person, not_(kept_by_rule), *_unreferenced(sql_table, children))
@@ -107,63 +108,81 @@ def erase_table(connection: Connection, plan: "TablePlan", location: Location, c
 
 def _tally(connection: Connection, plans: "list[TablePlan]", location: Location,
            now: datetime) -> dict[str, _Tally]:
-    """Every table's counts in one ``SELECT`` of scalar subqueries (one round trip)."""
+    """Every table's counts in one ``SELECT``: the person's rows of each table (a scalar subquery
+    each) and, for a table that keep rules cover, one aggregate row (a derived table: each scans
+    the person's rows of its table once; few of them, so the planner joins them cheaply)."""
     tallies = {plan.table: _Tally() for plan in plans}
     columns: list[Any] = []
-    readers: list[Callable[[dict[str, Any]], None]] = []
+    derived: list[Any] = []
+    readers: list[Callable[[Any], None]] = []
     for plan in plans:
         if plan.table not in location.conditions:
             continue
-        _tally_columns(plan, location, now, tallies[plan.table], columns, readers)
-    if columns:
-        row = connection.execute(select(*columns)).one()._mapping
-        for read in readers:
-            read(row)
+        sql_table, person = location.tables[plan.table], location.condition(plan.table)
+        label = f"total_{len(columns)}"
+        columns.append(select(func.count()).select_from(sql_table).where(person).scalar_subquery().label(label))
+        readers.append(partial(_read_total, tallies[plan.table], label))
+        if plan.keep:
+            name = f"kept_{len(derived)}"
+            aggregates, read = _aggregates(plan, location, now, tallies[plan.table], name)
+            derived.append(select(*aggregates).select_from(sql_table).where(person).subquery(name))
+            readers.append(read)
+    if not columns:
+        return tallies
+    statement = select(*columns, *[c.label(f"{d.name}_{c.name}") for d in derived for c in d.c])
+    if derived:
+        joined = derived[0]
+        for other in derived[1:]:  # one row each: joined on nothing, still one row
+            joined = joined.join(other, true())
+        statement = statement.select_from(joined)
+    row = connection.execute(statement).one()._mapping
+    for read in readers:
+        read(row)
     return tallies
 
 
-def _tally_columns(plan: "TablePlan", location: Location, now: datetime, tally: _Tally, columns: list[Any],
-                   readers: list[Callable[[Any], None]]) -> None:
+def _read_total(tally: _Tally, label: str, row: Any) -> None:
+    tally.total = int(row[label] or 0)
+
+
+def _aggregates(plan: "TablePlan", location: Location, now: datetime, tally: _Tally,
+                name: str) -> tuple[list[Any], Callable[[Any], None]]:
+    """The rows a keep rule keeps, and for each rule how many rows it keeps, until when (the latest
+    clock plus the period) and how many have no date."""
     sql_table = location.tables[plan.table]
-    person = location.condition(plan.table)
-    prefix = f"t{len(columns)}"
 
-    def scalar(name: str, what: Any, *where: ColumnElement[bool]) -> str:
-        label = f"{prefix}_{name}"
-        columns.append(select(what).select_from(sql_table).where(person, *where).scalar_subquery().label(label))
-        return label
+    def when(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    total = scalar("total", func.count())
-    readers.append(lambda row: setattr(tally, "total", int(row[total] or 0)))
-    if not plan.keep:
-        return
-    by_rules = scalar("rules", func.count(), or_(*[keep_condition(r, sql_table, location, now) for r in plan.keep]))
-    readers.append(lambda row: setattr(tally, "by_rules", int(row[by_rules] or 0)))
-    for number, rule in enumerate(plan.keep):
-        _rule_columns(rule, f"r{number}", sql_table, location, now, scalar, tally, readers)
-
-
-def _rule_columns(rule: KeepRule, name: str, sql_table: SqlTable, location: Location, now: datetime,
-                  scalar: Callable[..., str], tally: _Tally, readers: list[Callable[[Any], None]]) -> None:
-    """How many rows ``rule`` keeps, and until when (the latest clock plus the period)."""
-    condition = keep_condition(rule, sql_table, location, now)
-    entry: dict[str, Any] = {"reason": "rule", "rule": rule.rule, "article": rule.article,
-                             "legal_reference": rule.legal_reference, "kept_for": rule.describe()}
-    tally.kept.append(entry)
-    rows = scalar(f"{name}_rows", func.count(), condition)
-    if rule.period is None:
-        entry["until"] = None
-        readers.append(lambda row: entry.update(rows=int(row[rows] or 0)))
-        return
-    clock, _ = clock_expression(rule, sql_table, location)
-    latest = scalar(f"{name}_latest", func.max(clock), condition)
-    undated = scalar(f"{name}_undated", func.count(), condition, clock.is_(None))
+    conditions = [keep_condition(rule, sql_table, location, now) for rule in plan.keep]
+    aggregates = [when(or_(*conditions)).label("rules")]
+    for number, (rule, condition) in enumerate(zip(plan.keep, conditions)):
+        aggregates.append(when(condition).label(f"r{number}_rows"))
+        if rule.period is not None:
+            clock, _ = clock_expression(rule, sql_table, location)
+            aggregates.append(func.max(case((condition, clock))).label(f"r{number}_latest"))
+            aggregates.append(when(and_(condition, clock.is_(None))).label(f"r{number}_undated"))
 
     def read(row: Any) -> None:
-        until = _iso(rule.until(_as_time(row[latest]))) if row[latest] is not None else None
-        entry.update(rows=int(row[rows] or 0), undated=int(row[undated] or 0), until=until)
+        def value(label: str) -> Any:
+            return row[f"{name}_{label}"]
+        tally.by_rules = int(value("rules") or 0)
+        tally.kept = [_kept_entry(rule, number, value) for number, rule in enumerate(plan.keep)]
 
-    readers.append(read)
+    return aggregates, read
+
+
+def _kept_entry(rule: KeepRule, number: int, value: Callable[[str], Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"reason": "rule", "rule": rule.rule, "article": rule.article,
+                             "legal_reference": rule.legal_reference, "kept_for": rule.describe(),
+                             "rows": int(value(f"r{number}_rows") or 0)}
+    if rule.period is None:
+        entry["until"] = None
+        return entry
+    latest = value(f"r{number}_latest")
+    entry["undated"] = int(value(f"r{number}_undated") or 0)
+    entry["until"] = _iso(rule.until(_as_time(latest))) if latest is not None else None
+    return entry
 
 
 def keep_condition(rule: KeepRule, sql_table: SqlTable, location: Location, now: datetime) -> ColumnElement[bool]:
