@@ -34,7 +34,7 @@ from egide.register.model import OpenEvent, Register
 from egide.services.execution.keep import KeepPlan, KeepRule, keep_rules
 from egide.services.execution.locate import Location, company_children, company_tables, locate
 from egide.services.execution.logs import erase_lines, unsearched
-from egide.services.execution.masking import erase_tables
+from egide.services.execution.masking import HASH_PREFIX, erase_tables
 from egide.services.execution.steps import (
     ExecutionStore,
     ExecutionUnitOfWork,
@@ -198,8 +198,10 @@ def run_erasure(store: ExecutionStore, *, dataset: Dataset, engine: Engine, regi
 def prepare_run(store: ExecutionStore, dataset: Dataset, engine: Engine, keep: KeepPlan,
                 identifiers: Iterable[Identifier], now: datetime, log_root: Path | None) -> ErasureRun:
     tables = company_tables(engine, dataset)
-    with engine.connect() as connection:
-        location = locate(connection, dataset, tables, identifiers)
+    keyring = store.keyring
+    with engine.connect() as connection:  # rows pseudonymised by a killed run of this erasure are found too
+        location = locate(connection, dataset, tables, identifiers,
+                          keyed=lambda identifier: HASH_PREFIX + keyring.lookup_hash(identifier))
     run = ErasureRun(dataset, engine, location, plan_erasure(dataset, keep), company_children(engine, tables), now,
                      store.keyring, log_root)
     run.notes.extend(keep.notes)

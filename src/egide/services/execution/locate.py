@@ -21,7 +21,7 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import (
     Connection,
@@ -49,6 +49,7 @@ from egide.domain.errors import InvalidInputError
 from egide.domain.identity import Identifier, IdentifierKind, normalise
 
 STRONG = (IdentifierKind.email, IdentifierKind.customer_id)  # one person each; a phone may be shared
+Keyed = Callable[[Identifier], str]  # an identifier -> the keyed hash an erasure writes for it
 
 
 @dataclass
@@ -104,13 +105,16 @@ def company_children(engine: Engine, tables: dict[str, SqlTable]) -> dict[str, l
 
 
 def locate(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-           identifiers: Iterable[Identifier]) -> Location:
-    """Build the conditions for ``identifiers`` (reading the person's identity rows once)."""
+           identifiers: Iterable[Identifier], keyed: Keyed | None = None) -> Location:
+    """Build the conditions for ``identifiers`` (reading the person's identity rows once).
+    ``keyed``: the keyed hash an erasure writes in an identity column for an identifier; given, an
+    identity column holding it matches too, so an erasure run again after a kill finds the rows
+    it already pseudonymised (and the rows they lead to)."""
     given = _grouped(identifiers)
-    found = _found_identifiers(connection, dataset, tables, given)
+    found = _found_identifiers(connection, dataset, tables, given, keyed)
     merged = _grouped([*_flatten(given), *found])
     left_out: list[str] = []
-    conditions = _conditions(connection, dataset, tables, merged, left_out)
+    conditions = _conditions(connection, dataset, tables, merged, left_out, keyed)
     return Location(tables, conditions, tuple(_flatten(merged)), left_out)
 
 
@@ -148,16 +152,22 @@ def _flatten(grouped: dict[IdentifierKind, set[str]]) -> list[Identifier]:
     return [Identifier(kind, value) for kind in IdentifierKind for value in sorted(grouped.get(kind, ()))]
 
 
-def _match(column: Any, kind: IdentifierKind, values: set[str]) -> ColumnElement[bool]:
+def _match(column: Any, kind: IdentifierKind, values: set[str], keyed: Keyed | None = None) -> ColumnElement[bool]:
     if kind is IdentifierKind.email:
-        return func.lower(func.trim(column)).in_(sorted(values))
-    if kind is IdentifierKind.phone:
+        matched = func.lower(func.trim(column)).in_(sorted(values))
+    elif kind is IdentifierKind.phone:
         stripped = column
         for char in (" ", ".", "-", "(", ")", "/"):
             stripped = func.replace(stripped, char, "")
-        return stripped.in_(sorted({f for v in values for f in phone_forms(v)}))
-    coerced = [c for c in (sql_value(column, kind, v) for v in sorted(values)) if c is not None]
-    return column.in_(coerced) if coerced else false()
+        matched = stripped.in_(sorted({f for v in values for f in phone_forms(v)}))
+    else:
+        coerced = [c for c in (sql_value(column, kind, v) for v in sorted(values)) if c is not None]
+        matched = column.in_(coerced) if coerced else false()
+    if keyed is not None and isinstance(column.type, String):
+        length = column.type.length
+        hashes = sorted({keyed(Identifier(kind, v))[:length] if length else keyed(Identifier(kind, v)) for v in values})
+        matched = or_(matched, column.in_(hashes))
+    return matched
 
 
 def _routes_up(dataset: Dataset) -> set[str]:
@@ -190,7 +200,7 @@ class _Own:
 
 
 def _own(dataset: Dataset, name: str, sql_table: SqlTable, idents: dict[IdentifierKind, set[str]],
-         upward: set[str]) -> _Own:
+         upward: set[str], keyed: Keyed | None = None) -> _Own:
     own = _Own([], [], [], [])
     table = dataset.table(name)
     assert table is not None
@@ -205,8 +215,8 @@ def _own(dataset: Dataset, name: str, sql_table: SqlTable, idents: dict[Identifi
         if not values:
             continue
         if kind in STRONG:
-            own.strong.append(_match(sql_column, kind, values))
-            own.contradiction.append(and_(sql_column.is_not(None), not_(_match(sql_column, kind, values))))
+            own.strong.append(_match(sql_column, kind, values, keyed))
+            own.contradiction.append(and_(sql_column.is_not(None), not_(_match(sql_column, kind, values, keyed))))
         elif name not in upward:
             own.weak.append(_match(sql_column, kind, values))
     return own
@@ -224,7 +234,7 @@ def _own_condition(own: _Own, allow_weak: bool) -> ColumnElement[bool] | None:
 
 
 def _shared_phone(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-                  idents: dict[IdentifierKind, set[str]], upward: set[str]) -> list[str]:
+                  idents: dict[IdentifierKind, set[str]], upward: set[str], keyed: Keyed | None = None) -> list[str]:
     """The tables where a phone number alone matches rows of more than one person (told apart by
     different emails or customer numbers, across all tables); empty when it names one person."""
     if not any(kind not in STRONG for kind in idents):
@@ -232,7 +242,7 @@ def _shared_phone(connection: Connection, dataset: Dataset, tables: dict[str, Sq
     seen: dict[str, set[str]] = defaultdict(set)
     involved = []
     for name, sql_table in tables.items():
-        own = _own(dataset, name, sql_table, idents, upward)
+        own = _own(dataset, name, sql_table, idents, upward, keyed)
         if not own.weak or not own.strong_columns:
             continue
         weak_only = and_(or_(*own.weak), not_(or_(*own.strong)) if own.strong else true(),
@@ -257,14 +267,14 @@ def _strong_kinds(dataset: Dataset, name: str) -> dict[str, IdentifierKind]:
 
 
 def _found_identifiers(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-                       given: dict[IdentifierKind, set[str]]) -> list[Identifier]:
+                       given: dict[IdentifierKind, set[str]], keyed: Keyed | None) -> list[Identifier]:
     """Emails and customer numbers read from the rows the given identifiers match directly: one
     ``UNION ALL`` over the tables' identity columns (values as text, a hundred at most each)."""
     upward = _routes_up(dataset)
-    allow_weak = not _shared_phone(connection, dataset, tables, given, upward)
+    allow_weak = not _shared_phone(connection, dataset, tables, given, upward, keyed)
     parts = []
     for name, sql_table in tables.items():
-        own = _own(dataset, name, sql_table, given, upward)
+        own = _own(dataset, name, sql_table, given, upward, keyed)
         condition = _own_condition(own, allow_weak)
         if condition is None or not own.strong_columns:
             continue
@@ -286,10 +296,11 @@ def _found_identifiers(connection: Connection, dataset: Dataset, tables: dict[st
 
 
 def _conditions(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-                idents: dict[IdentifierKind, set[str]], left_out: list[str]) -> dict[str, ColumnElement[bool]]:
+                idents: dict[IdentifierKind, set[str]], left_out: list[str],
+                keyed: Keyed | None) -> dict[str, ColumnElement[bool]]:
     upward = _routes_up(dataset)
     refs = [r for r in references(dataset) if r.child in tables and r.parent in tables]
-    shared = _shared_phone(connection, dataset, tables, idents, upward)
+    shared = _shared_phone(connection, dataset, tables, idents, upward, keyed)
     if shared:
         left_out.append(f"a phone number alone matches rows of several people in {', '.join(shared)}: "
                         "those rows are left out (an email or a customer number tells the people apart)")
@@ -300,7 +311,7 @@ def _conditions(connection: Connection, dataset: Dataset, tables: dict[str, SqlT
             continue
         sql_table = tables[name]
         parts = []
-        own = _own_condition(_own(dataset, name, sql_table, idents, upward), allow_weak=not shared)
+        own = _own_condition(_own(dataset, name, sql_table, idents, upward, keyed), allow_weak=not shared)
         if own is not None:
             parts.append(own)
         for ref in refs:
