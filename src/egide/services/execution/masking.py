@@ -108,9 +108,9 @@ def erase_table(connection: Connection, plan: "TablePlan", location: Location, c
 
 def _tally(connection: Connection, plans: "list[TablePlan]", location: Location,
            now: datetime) -> dict[str, _Tally]:
-    """Every table's counts in one ``SELECT``: the person's rows of each table (a scalar subquery
-    each) and, for a table that keep rules cover, one aggregate row (a derived table: each scans
-    the person's rows of its table once; few of them, so the planner joins them cheaply)."""
+    """Every table's counts in one ``SELECT``: the person's rows of a table no keep rule covers (a
+    scalar subquery each) and, for a table keep rules cover, one aggregate row (a derived table:
+    each scans the person's rows of its table once; few of them, so the planner joins them cheaply)."""
     tallies = {plan.table: _Tally() for plan in plans}
     columns: list[Any] = []
     derived: list[Any] = []
@@ -119,15 +119,16 @@ def _tally(connection: Connection, plans: "list[TablePlan]", location: Location,
         if plan.table not in location.conditions:
             continue
         sql_table, person = location.tables[plan.table], location.condition(plan.table)
-        label = f"total_{len(columns)}"
-        columns.append(select(func.count()).select_from(sql_table).where(person).scalar_subquery().label(label))
-        readers.append(partial(_read_total, tallies[plan.table], label))
         if plan.keep:
             name = f"kept_{len(derived)}"
             aggregates, read = _aggregates(plan, location, now, tallies[plan.table], name)
             derived.append(select(*aggregates).select_from(sql_table).where(person).subquery(name))
-            readers.append(read)
-    if not columns:
+        else:
+            label = f"total_{len(columns)}"
+            columns.append(select(func.count()).select_from(sql_table).where(person).scalar_subquery().label(label))
+            read = partial(_read_total, tallies[plan.table], label)
+        readers.append(read)
+    if not readers:
         return tallies
     statement = select(*columns, *[c.label(f"{d.name}_{c.name}") for d in derived for c in d.c])
     if derived:
@@ -147,26 +148,25 @@ def _read_total(tally: _Tally, label: str, row: Any) -> None:
 
 def _aggregates(plan: "TablePlan", location: Location, now: datetime, tally: _Tally,
                 name: str) -> tuple[list[Any], Callable[[Any], None]]:
-    """The rows a keep rule keeps, and for each rule how many rows it keeps, until when (the latest
-    clock plus the period) and how many have no date."""
+    """The person's rows, those a keep rule keeps, and for each rule how many rows it keeps, until
+    when (the latest clock plus the period) and how many of them have a date."""
     sql_table = location.tables[plan.table]
-
-    def when(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
     conditions = [keep_condition(rule, sql_table, location, now) for rule in plan.keep]
-    aggregates = [when(or_(*conditions)).label("rules")]
+    aggregates = [func.count().label("total")]
+    if len(conditions) > 1:
+        aggregates.append(func.sum(case((or_(*conditions), 1), else_=0)).label("rules"))
     for number, (rule, condition) in enumerate(zip(plan.keep, conditions)):
-        aggregates.append(when(condition).label(f"r{number}_rows"))
+        aggregates.append(func.sum(case((condition, 1), else_=0)).label(f"r{number}_rows"))
         if rule.period is not None:
-            clock, _ = clock_expression(rule, sql_table, location)
-            aggregates.append(func.max(case((condition, clock))).label(f"r{number}_latest"))
-            aggregates.append(when(and_(condition, clock.is_(None))).label(f"r{number}_undated"))
+            dated = case((condition, clock_expression(rule, sql_table, location)[0]))
+            aggregates.append(func.max(dated).label(f"r{number}_latest"))
+            aggregates.append(func.count(dated).label(f"r{number}_dated"))
 
     def read(row: Any) -> None:
         def value(label: str) -> Any:
             return row[f"{name}_{label}"]
-        tally.by_rules = int(value("rules") or 0)
+        tally.total = int(value("total") or 0)
+        tally.by_rules = int(value("rules" if len(conditions) > 1 else "r0_rows") or 0)
         tally.kept = [_kept_entry(rule, number, value) for number, rule in enumerate(plan.keep)]
 
     return aggregates, read
@@ -180,7 +180,7 @@ def _kept_entry(rule: KeepRule, number: int, value: Callable[[str], Any]) -> dic
         entry["until"] = None
         return entry
     latest = value(f"r{number}_latest")
-    entry["undated"] = int(value(f"r{number}_undated") or 0)
+    entry["undated"] = entry["rows"] - int(value(f"r{number}_dated") or 0)
     entry["until"] = _iso(rule.until(_as_time(latest))) if latest is not None else None
     return entry
 
