@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from egide.datasets.graph import erasure_order
 from egide.datasets.model import Dataset, ErasureStrategy
@@ -145,6 +145,7 @@ class ErasureRun:
     now: datetime
     keyring: Any
     log_root: Path | None
+    connection: Connection  # on the company's database: locates, then erases in one transaction
     notes: list[str] = field(default_factory=list)
 
 
@@ -162,7 +163,14 @@ def run_erasure(store: ExecutionStore, *, dataset: Dataset, engine: Engine, regi
     together (:class:`StepGroup`), and the erasure's result."""
     now = (clock or store.clock).now()
     keep = keep_rules(dataset, register, frozenset(open_events))
-    prepared = prepare_run(store, dataset, engine, keep, identifiers, now, log_root)
+    with engine.connect() as connection:  # the rows are located, then erased, on one connection
+        prepared = prepare_run(store, dataset, engine, keep, identifiers, now, log_root, connection)
+        return _run(store, prepared, request_id, run, actor, on_step)
+
+
+def _run(store: ExecutionStore, prepared: ErasureRun, request_id: str, run: str | None, actor: str,
+         on_step: Callable[[StepRecord], None] | None) -> ErasureResult:
+    dataset, now = prepared.dataset, prepared.now
     replay, run = run is not None, run or run_key(request_id, dataset)
     group = erasure_group(prepared)
     keys = ([] if replay else ["suppression"]) + list(group.keys)
@@ -196,14 +204,15 @@ def run_erasure(store: ExecutionStore, *, dataset: Dataset, engine: Engine, regi
 
 
 def prepare_run(store: ExecutionStore, dataset: Dataset, engine: Engine, keep: KeepPlan,
-                identifiers: Iterable[Identifier], now: datetime, log_root: Path | None) -> ErasureRun:
+                identifiers: Iterable[Identifier], now: datetime, log_root: Path | None,
+                connection: Connection) -> ErasureRun:
     tables = company_tables(engine, dataset)
     keyring = store.keyring
-    with engine.connect() as connection:  # rows pseudonymised by a killed run of this erasure are found too
-        location = locate(connection, dataset, tables, identifiers,
-                          keyed=lambda identifier: HASH_PREFIX + keyring.lookup_hash(identifier))
+    # rows pseudonymised by a killed run of this erasure are found too, by their keyed hash
+    location = locate(connection, dataset, tables, identifiers,
+                      keyed=lambda identifier: HASH_PREFIX + keyring.lookup_hash(identifier))
     run = ErasureRun(dataset, engine, location, plan_erasure(dataset, keep), company_children(engine, tables), now,
-                     store.keyring, log_root)
+                     store.keyring, log_root, connection)
     run.notes.extend(keep.notes)
     run.notes.extend(location.left_out)
     run.notes.extend(unsearched(dataset, log_root))
@@ -222,9 +231,13 @@ def _erase(run: ErasureRun, pending: tuple[str, ...]) -> dict[str, dict[str, Any
         if f"logs:{directory.name}" in pending:
             counts[f"logs:{directory.name}"] = erase_lines(directory, run.log_root, run.location.identifiers)
     plans = [p for p in run.plans if f"erase:{p.table}" in pending]
-    if plans:
-        with run.engine.begin() as connection:
-            erased = erase_tables(connection, plans, run.location, run.children, run.keyring, run.now)
+    if plans:  # one transaction: it commits all the tables or none
+        try:
+            erased = erase_tables(run.connection, plans, run.location, run.children, run.keyring, run.now)
+            run.connection.commit()
+        except BaseException:
+            run.connection.rollback()
+            raise
         counts.update({f"erase:{table}": c for table, c in erased.items()})
     return counts
 

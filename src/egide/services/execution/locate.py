@@ -215,8 +215,9 @@ def _own(dataset: Dataset, name: str, sql_table: SqlTable, idents: dict[Identifi
         if not values:
             continue
         if kind in STRONG:
-            own.strong.append(_match(sql_column, kind, values, keyed))
-            own.contradiction.append(and_(sql_column.is_not(None), not_(_match(sql_column, kind, values, keyed))))
+            matched = _match(sql_column, kind, values, keyed)
+            own.strong.append(matched)
+            own.contradiction.append(and_(sql_column.is_not(None), not_(matched)))
         elif name not in upward:
             own.weak.append(_match(sql_column, kind, values))
     return own
