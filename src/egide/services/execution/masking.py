@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date, datetime, timezone
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import (
