@@ -1,6 +1,6 @@
 """Data-subject requests at scale: Egide's access and erasure against hand-written SQL.
 
-One command: `.venv/bin/python bench/dsr.py [--customers 1000000] [--people 20] [--keep]`
+One command: `.venv/bin/python bench/dsr.py [--customers 1000000] [--people 20] [--keep] [--schema NAME]`
 
 Builds the sample shop (src/egide/demo/shop.py: same tables, annotated by
 examples/datasets/shop.yaml) in a fresh PostgreSQL schema, filled with set-based
@@ -13,6 +13,9 @@ references and the identity columns, then for random customers who have orders a
 - erasure: Egide's ``run_erasure`` with the register of seed 002 (invoices kept ten years, card
   proofs 13/15 months) against hand-written set-based SQL doing the same deletes and updates,
   children before parents, in one transaction. Each erasure is on a different person.
+
+``--keep`` keeps the schema; ``--schema NAME`` measures again on a kept one without building it
+(the people erased before have no support ticket left, so other people are chosen).
 
 Medians in milliseconds. PostgreSQL: EGIDE_BENCH_POSTGRES_URL or
 postgresql+psycopg://postgres@127.0.0.1:5432/test. Ends with:
@@ -141,6 +144,11 @@ def build(engine: Engine, customers: int, now: datetime) -> dict[str, int]:
         return {t.name: c.execute(text(f"SELECT count(*) FROM {t.name}")).scalar_one() for t in METADATA.sorted_tables}
 
 
+def existing(engine: Engine) -> dict[str, int]:
+    with engine.connect() as c:
+        return {t.name: c.execute(text(f"SELECT count(*) FROM {t.name}")).scalar_one() for t in METADATA.sorted_tables}
+
+
 def people(engine: Engine, count: int) -> list[tuple[int, str]]:
     """Random customers who have orders and support tickets."""
     with engine.connect() as c:
@@ -213,9 +221,14 @@ def hand_erasure(engine: Engine, email: str, key: bytes, now: datetime) -> dict[
 
 # --- measuring ------------------------------------------------------------------------------------
 
-def timed(action: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+CPU: dict[str, list[float]] = {}  # this process's CPU time per request, in ms (the database's is not counted)
+
+
+def timed(action: Callable[[], Any], name: str | None = None) -> tuple[float, Any]:
+    start, cpu = time.perf_counter(), time.process_time()
     answer = action()
+    if name is not None:
+        CPU.setdefault(name, []).append((time.process_time() - cpu) * 1000)
     return (time.perf_counter() - start) * 1000, answer
 
 
@@ -247,7 +260,7 @@ def measure(app: Any, engine: Engine, chosen: list[tuple[int, str]], k: int, wor
     rows: dict[str, list[int]] = {name: [] for name in times}
 
     def record(name: str, action: Callable[[], Any], count: Callable[[Any], int]) -> None:
-        ms, answer = timed(action)
+        ms, answer = timed(action, name)
         times[name].append(ms)
         rows[name].append(count(answer))
 
@@ -283,13 +296,16 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--people", type=int, default=20, help="requests timed per side and per right")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema afterwards")
+    parser.add_argument("--schema", help="measure on this kept schema (built by an earlier --keep run)")
     args = parser.parse_args()
 
     base = os.environ.get("EGIDE_BENCH_POSTGRES_URL", DEFAULT_URL)
-    schema = f"egide_dsr_{uuid.uuid4().hex[:8]}"
+    schema = args.schema or f"egide_dsr_{uuid.uuid4().hex[:8]}"
+    args.keep = args.keep or bool(args.schema)
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    if not args.schema:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = create_engine(admin_url(base, schema))
     work = Path(tempfile.mkdtemp(prefix="egide-dsr-"))
     settings = Settings(data_dir=work / "data", database_url=None)
@@ -297,8 +313,13 @@ def main() -> None:
     app = build_app(settings)
     try:
         now = datetime.now(timezone.utc)
-        seconds, counts = timed(lambda: build(engine, args.customers, now))
-        print(f"shop in schema {schema}: {sum(counts.values()):,} rows in {seconds / 1000:.0f}s")
+        if args.schema:
+            counts = existing(engine)
+            args.customers = counts["customers"]
+            print(f"shop in schema {schema} (kept): {sum(counts.values()):,} rows")
+        else:
+            seconds, counts = timed(lambda: build(engine, args.customers, now))
+            print(f"shop in schema {schema}: {sum(counts.values()):,} rows in {seconds / 1000:.0f}s")
         print("  " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
         chosen = people(engine, 2 * args.people + 3)
         if len(chosen) < 2 * args.people + 3:
@@ -324,6 +345,8 @@ def report(customers: int, k: int, result: dict[str, Any], kept_schema: str | No
         e, h = f"egide_{right}", f"hand_{right}"
         print(f"{right:10} {med[e]:>8.1f} ({max(times[e]):>6.1f}) {med[h]:>8.1f} ({max(times[h]):>6.1f}) "
               f"{med[e] / med[h]:>7.2f} {statistics.median(rows[e]):>8.0f}/{statistics.median(rows[h]):<8.0f}")
+    print("CPU time of this process per request, medians in ms (Python, drivers; not the database's): "
+          + ", ".join(f"{name} {statistics.median(values):.1f}" for name, values in sorted(CPU.items())))
     if kept_schema:
         print(f"schema {kept_schema} kept")
     print(f"RESULT customers={customers} erasure_ratio={med['egide_erasure'] / med['hand_erasure']:.2f} "

@@ -40,7 +40,7 @@ app = build_app(Settings(data_dir=Path(args["data_dir"]), database_url=args["sto
                 clock=FixedClock(NOW))
 
 def stop(record):
-    if record.step.startswith("erase:"):
+    if record.step == "suppression":
         print("stopped after", record.step, flush=True)
         time.sleep(600)
 
@@ -82,7 +82,7 @@ def _state(company: Engine, root: Path) -> tuple[object, dict[str, str]]:
     return snapshot(company), logs
 
 
-def test_an_erasure_killed_after_its_first_table_resumes_to_the_same_end_state(settings, store, target, company,
+def test_an_erasure_killed_after_its_first_step_resumes_to_the_same_end_state(settings, store, target, company,
                                                                                tmp_path):
     args = {"data_dir": str(settings.data_dir), "store": settings.database_url, "company": target,
             "root": str(tmp_path), "request": "req-killed"}
@@ -91,29 +91,31 @@ def test_an_erasure_killed_after_its_first_table_resumes_to_the_same_end_state(s
     line = ""
     try:
         line = worker.stdout.readline() if worker.stdout else ""
-        if line.startswith("stopped after erase:"):
+        if line.startswith("stopped after suppression"):
             os.kill(worker.pid, signal.SIGKILL)
     finally:
-        if worker.poll() is None and not line.startswith("stopped after erase:"):
+        if worker.poll() is None and not line.startswith("stopped after suppression"):
             worker.kill()
         worker.wait(timeout=30)
-    assert line.startswith("stopped after erase:"), (line, worker.stderr.read() if worker.stderr else "")
+    assert line.startswith("stopped after suppression"), (line, worker.stderr.read() if worker.stderr else "")
     assert worker.returncode == -signal.SIGKILL
     with store.store.unit_of_work(read_only=True) as uow:
         done = list(uow.execution.steps("req-killed/shop"))
-    assert done == ["suppression", "logs:web-access", "erase:order_items"]
+    assert done == ["suppression"]
 
     resumed = run_erasure(store.store, dataset=shop_dataset(), engine=company, register=okasio_with_invoices(),
                           request_id="req-killed", identifiers=alice(), log_root=tmp_path)
-    assert resumed.skipped_steps == 3 and resumed.steps == 11
+    assert resumed.skipped_steps == 1 and resumed.steps == 11
     after_kill = _state(company, tmp_path)
 
     build(company, tmp_path)  # the same shop again, erased without interruption
     straight = run_erasure(store.store, dataset=shop_dataset(), engine=company, register=okasio_with_invoices(),
                            request_id="req-straight", identifiers=alice(), log_root=tmp_path)
     assert _state(company, tmp_path) == after_kill
-    assert [k for k in straight.kept if k.table != "order_items"] == [k for k in resumed.kept
-                                                                       if k.table != "order_items"]
+    assert straight.kept == resumed.kept and straight.erased == resumed.erased
+    with store.store.unit_of_work(read_only=True) as uow:
+        resumptions = [e.payload for e in uow.audit.events() if e.action == "request.execution_resumed"]
+    assert resumptions == [{"run": "req-killed/shop", "steps_done_before": ["suppression"]}]
 
 
 def _many_orders(company: Engine, count: int) -> None:

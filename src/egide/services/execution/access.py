@@ -4,7 +4,8 @@ in French or English.
 
 Rows are read table by table with server-side cursors (``stream_results``, ``yield_per``) in
 chunks of a thousand and written to both files as they come, so memory stays flat for a person
-with a hundred thousand rows. Only the rows the person's location selects are read
+with a hundred thousand rows; a table holding a thousand of the person's rows or fewer (counted
+first, in one query for all tables) is read in one round trip. Only the rows the person's location selects are read
 (:mod:`.locate`), and only the columns the dataset lists. The files are written under temporary
 names and moved into place when complete. Running it again for the same request returns the
 answer already written (the step is recorded).
@@ -128,9 +129,14 @@ def shown(identifier: Identifier) -> str:
 
 
 def _counts(connection: Connection, location: Location) -> dict[str, int]:
-    return {name: connection.execute(select(func.count()).select_from(location.tables[name])
-                                     .where(condition)).scalar_one()
-            for name, condition in location.conditions.items()}
+    """The person's rows in each table, in one ``SELECT`` of scalar subqueries."""
+    if not location.conditions:
+        return {}
+    names = list(location.conditions)
+    counts = [select(func.count()).select_from(location.tables[name]).where(location.conditions[name])
+              .scalar_subquery().label(f"n{number}") for number, name in enumerate(names)]
+    row = connection.execute(select(*counts)).one()
+    return {name: int(value or 0) for name, value in zip(names, row)}
 
 
 def exported_columns(dataset: Dataset, location: Location, name: str) -> list[str]:
@@ -153,7 +159,9 @@ def _stream_tables(connection: Connection, dataset: Dataset, location: Location,
         activities = [names.get(a, a) for a in table.activities]
         json_report.table_open(table.name, {"activities": table.activities, "columns": columns})
         html_report.write("table_open", table.name, activities, columns, rows[table.name])
-        result = connection.execution_options(stream_results=True, yield_per=CHUNK).execute(query)
+        streamed = rows[table.name] > CHUNK  # a server-side cursor costs round trips: only for many rows
+        options = {"stream_results": True, "yield_per": CHUNK} if streamed else {}
+        result = connection.execution_options(**options).execute(query)
         for chunk in result.partitions(CHUNK):
             json_report.rows(columns, chunk)
             html_report.write("rows", [[text_value(v) for v in row] for row in chunk])

@@ -6,8 +6,9 @@ register rule keeps it), which columns are masked on the rows that stay (``null`
 ``keyed_hash``) and which personal columns are kept (``keep``), with the register rules that keep
 them. Executing it is a list of resumable steps (:mod:`.steps`): the suppression list first, so a
 later import or signup cannot bring the person back for marketing, then the log files, then one
-step per table. The erasure is logged without the erased data (keyed hashes of the person's
-identifiers, tables and counts), so :func:`egide.services.execution.replay.replay_erasures` can
+step per table. The log files' and the tables' steps run as one group, the tables in one
+transaction on the company's database, and are recorded together. The erasure is logged without
+the erased data (keyed hashes of the person's identifiers, tables and counts), so :func:`egide.services.execution.replay.replay_erasures` can
 run it again after a backup is restored.
 
 The answer lists what was erased, what was kept, until when, and the article and register rule
@@ -21,9 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from egide.adapters.connectors.sql import children_of
 from egide.datasets.graph import erasure_order
 from egide.datasets.model import Dataset, ErasureStrategy
 from egide.domain.audit import AuditEvent
@@ -32,13 +32,15 @@ from egide.domain.execution import StepRecord
 from egide.domain.identity import Identifier, IdentifierKind
 from egide.register.model import OpenEvent, Register
 from egide.services.execution.keep import KeepPlan, KeepRule, keep_rules
-from egide.services.execution.locate import Location, company_tables, locate
+from egide.services.execution.locate import Location, company_children, company_tables, locate
 from egide.services.execution.logs import erase_lines, unsearched
-from egide.services.execution.masking import erase_table
+from egide.services.execution.masking import HASH_PREFIX, erase_tables
 from egide.services.execution.steps import (
     ExecutionStore,
     ExecutionUnitOfWork,
-    Step,
+    StepGroup,
+    record_step,
+    resumed,
     run_key,
     run_steps,
 )
@@ -143,6 +145,7 @@ class ErasureRun:
     now: datetime
     keyring: Any
     log_root: Path | None
+    connection: Connection  # on the company's database: locates, then erases in one transaction
     notes: list[str] = field(default_factory=list)
 
 
@@ -153,56 +156,90 @@ def run_erasure(store: ExecutionStore, *, dataset: Dataset, engine: Engine, regi
     """Erase the person's data; resumable: a second call with the same ``request_id`` skips the
     steps already done. ``open_events``: disputes or proceedings open for this person (their
     register rules then keep the data). ``run`` names the steps' run (default: ``request/dataset``;
-    a replay gives its own, and then neither logs the erasure again nor adds to the suppression list)."""
+    a replay gives its own, and then neither logs the erasure again nor adds to the suppression list).
+
+    Two store transactions: the first logs the erasure and puts the identifiers on the suppression
+    list (step ``suppression``); the second records the log files' and the tables' steps, done
+    together (:class:`StepGroup`), and the erasure's result."""
     now = (clock or store.clock).now()
     keep = keep_rules(dataset, register, frozenset(open_events))
-    prepared = prepare_run(store, dataset, engine, keep, identifiers, now, log_root)
+    with engine.connect() as connection:  # the rows are located, then erased, on one connection
+        prepared = prepare_run(store, dataset, engine, keep, identifiers, now, log_root, connection)
+        return _run(store, prepared, request_id, run, actor, on_step)
+
+
+def _run(store: ExecutionStore, prepared: ErasureRun, request_id: str, run: str | None, actor: str,
+         on_step: Callable[[StepRecord], None] | None) -> ErasureResult:
+    dataset, now = prepared.dataset, prepared.now
     replay, run = run is not None, run or run_key(request_id, dataset)
+    group = erasure_group(prepared)
+    keys = ([] if replay else ["suppression"]) + list(group.keys)
     with store.unit_of_work() as uow:
         if not replay:
             uow.execution.start_erasure(request_id, dataset.name, prepared.location.identifiers, now)
-        before = set(uow.execution.steps(run))
-    steps = erasure_steps(prepared, suppress=not replay)
-    done = run_steps(store, run, steps, request_id=request_id, actor=actor, on_step=on_step)
-    result = erasure_result(request_id, prepared, done, [s.key for s in steps], len(before))
-    with store.unit_of_work() as uow:
+        done = uow.execution.steps(run)
+        before = set(done)
+        if before and any(k not in before for k in keys):
+            resumed(uow, run, before, request_id=request_id, actor=actor)
+        if not replay and "suppression" not in done:
+            done["suppression"] = record_step(uow, store.clock, run, "suppression", _suppress(uow, prepared),
+                                              request_id=request_id, actor=actor)
+    if on_step is not None and "suppression" in done and "suppression" not in before:
+        on_step(done["suppression"])
+    outcome: list[ErasureResult] = []
+
+    def finish(uow: ExecutionUnitOfWork, finished: dict[str, StepRecord]) -> None:
+        result = erasure_result(request_id, prepared, finished, keys, len(before))
         if not replay:
             uow.execution.finish_erasure(request_id, dataset.name, _summary(result), now)
         uow.audit.record(AuditEvent("request.erasure_executed", actor, "request", request_id, {
             "run": run, "dataset": dataset.name, "deleted": sum(t.deleted for t in result.erased),
             "masked": sum(t.masked for t in result.erased), "kept": sum(k.rows for k in result.kept),
             "log_lines": sum(d["lines"] for d in result.logs.values())}))
-    return result
+        outcome.append(result)
+
+    run_steps(store, run, [group], request_id=request_id, actor=actor, on_step=on_step, done=done, finish=finish,
+              note_resumption=False)
+    return outcome[0]
 
 
 def prepare_run(store: ExecutionStore, dataset: Dataset, engine: Engine, keep: KeepPlan,
-                identifiers: Iterable[Identifier], now: datetime, log_root: Path | None) -> ErasureRun:
+                identifiers: Iterable[Identifier], now: datetime, log_root: Path | None,
+                connection: Connection) -> ErasureRun:
     tables = company_tables(engine, dataset)
-    with engine.connect() as connection:
-        location = locate(connection, dataset, tables, identifiers)
-    run = ErasureRun(dataset, engine, location, plan_erasure(dataset, keep), children_of(tables, engine), now,
-                     store.keyring, log_root)
+    keyring = store.keyring
+    # rows pseudonymised by a killed run of this erasure are found too, by their keyed hash
+    location = locate(connection, dataset, tables, identifiers,
+                      keyed=lambda identifier: HASH_PREFIX + keyring.lookup_hash(identifier))
+    run = ErasureRun(dataset, engine, location, plan_erasure(dataset, keep), company_children(engine, tables), now,
+                     store.keyring, log_root, connection)
     run.notes.extend(keep.notes)
     run.notes.extend(location.left_out)
     run.notes.extend(unsearched(dataset, log_root))
     return run
 
 
-def erasure_steps(run: ErasureRun, suppress: bool = True) -> list[Step]:
-    steps = []
-    if suppress:
-        steps.append(Step("suppression", in_store=lambda uow: _suppress(uow, run)))
+def erasure_group(run: ErasureRun) -> StepGroup:
+    """The log files, then the tables (children before parents) in one transaction."""
+    keys = [f"logs:{d.name}" for d in run.dataset.log_directories] + [f"erase:{p.table}" for p in run.plans]
+    return StepGroup(tuple(keys), company=lambda pending: _erase(run, pending))
+
+
+def _erase(run: ErasureRun, pending: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    counts: dict[str, dict[str, Any]] = {}
     for directory in run.dataset.log_directories:
-        steps.append(Step(f"logs:{directory.name}",
-                          company=lambda d=directory: erase_lines(d, run.log_root, run.location.identifiers)))
-    for plan in run.plans:
-        steps.append(Step(f"erase:{plan.table}", company=lambda p=plan: _erase(run, p)))
-    return steps
-
-
-def _erase(run: ErasureRun, plan: TablePlan) -> dict[str, Any]:
-    with run.engine.begin() as connection:
-        return erase_table(connection, plan, run.location, run.children.get(plan.table, []), run.keyring, run.now)
+        if f"logs:{directory.name}" in pending:
+            counts[f"logs:{directory.name}"] = erase_lines(directory, run.log_root, run.location.identifiers)
+    plans = [p for p in run.plans if f"erase:{p.table}" in pending]
+    if plans:  # one transaction: it commits all the tables or none
+        try:
+            erased = erase_tables(run.connection, plans, run.location, run.children, run.keyring, run.now)
+            run.connection.commit()
+        except BaseException:
+            run.connection.rollback()
+            raise
+        counts.update({f"erase:{table}": c for table, c in erased.items()})
+    return counts
 
 
 def _suppress(uow: ExecutionUnitOfWork, run: ErasureRun) -> dict[str, Any]:

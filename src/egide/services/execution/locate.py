@@ -21,30 +21,35 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    String,
     and_,
+    cast,
     false,
     func,
+    literal,
     not_,
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.sql.elements import ColumnElement
 
-from egide.adapters.connectors.sql import reflect_tables
+from egide.adapters.connectors.sql import children_of, reflect_tables
 from egide.datasets.graph import erasure_order, references
 from egide.datasets.model import Dataset
 from egide.domain.errors import InvalidInputError
 from egide.domain.identity import Identifier, IdentifierKind, normalise
 
 STRONG = (IdentifierKind.email, IdentifierKind.customer_id)  # one person each; a phone may be shared
+Keyed = Callable[[Identifier], str]  # an identifier -> the keyed hash an erasure writes for it
 
 
 @dataclass
@@ -85,14 +90,31 @@ def company_tables(engine: Engine, dataset: Dataset) -> dict[str, SqlTable]:
     return tables
 
 
+_CHILDREN: "weakref.WeakKeyDictionary[Engine, dict[tuple[str, ...], dict[str, list[tuple[str, str, str]]]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def company_children(engine: Engine, tables: dict[str, SqlTable]) -> dict[str, list[tuple[str, str, str]]]:
+    """The database's foreign keys pointing at each table (``children_of``), read once per engine
+    and set of tables, like the tables themselves."""
+    names = tuple(tables)
+    known = _CHILDREN.setdefault(engine, {})
+    if names not in known:
+        known[names] = children_of(tables, engine)
+    return known[names]
+
+
 def locate(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-           identifiers: Iterable[Identifier]) -> Location:
-    """Build the conditions for ``identifiers`` (reading the person's identity rows once)."""
+           identifiers: Iterable[Identifier], keyed: Keyed | None = None) -> Location:
+    """Build the conditions for ``identifiers`` (reading the person's identity rows once).
+    ``keyed``: the keyed hash an erasure writes in an identity column for an identifier; given, an
+    identity column holding it matches too, so an erasure run again after a kill finds the rows
+    it already pseudonymised (and the rows they lead to)."""
     given = _grouped(identifiers)
-    found = _found_identifiers(connection, dataset, tables, given)
+    found = _found_identifiers(connection, dataset, tables, given, keyed)
     merged = _grouped([*_flatten(given), *found])
     left_out: list[str] = []
-    conditions = _conditions(connection, dataset, tables, merged, left_out)
+    conditions = _conditions(connection, dataset, tables, merged, left_out, keyed)
     return Location(tables, conditions, tuple(_flatten(merged)), left_out)
 
 
@@ -130,16 +152,22 @@ def _flatten(grouped: dict[IdentifierKind, set[str]]) -> list[Identifier]:
     return [Identifier(kind, value) for kind in IdentifierKind for value in sorted(grouped.get(kind, ()))]
 
 
-def _match(column: Any, kind: IdentifierKind, values: set[str]) -> ColumnElement[bool]:
+def _match(column: Any, kind: IdentifierKind, values: set[str], keyed: Keyed | None = None) -> ColumnElement[bool]:
     if kind is IdentifierKind.email:
-        return func.lower(func.trim(column)).in_(sorted(values))
-    if kind is IdentifierKind.phone:
+        matched = func.lower(func.trim(column)).in_(sorted(values))
+    elif kind is IdentifierKind.phone:
         stripped = column
         for char in (" ", ".", "-", "(", ")", "/"):
             stripped = func.replace(stripped, char, "")
-        return stripped.in_(sorted({f for v in values for f in phone_forms(v)}))
-    coerced = [c for c in (sql_value(column, kind, v) for v in sorted(values)) if c is not None]
-    return column.in_(coerced) if coerced else false()
+        matched = stripped.in_(sorted({f for v in values for f in phone_forms(v)}))
+    else:
+        coerced = [c for c in (sql_value(column, kind, v) for v in sorted(values)) if c is not None]
+        matched = column.in_(coerced) if coerced else false()
+    if keyed is not None and isinstance(column.type, String):
+        length = column.type.length
+        hashes = sorted({keyed(Identifier(kind, v))[:length] if length else keyed(Identifier(kind, v)) for v in values})
+        matched = or_(matched, column.in_(hashes))
+    return matched
 
 
 def _routes_up(dataset: Dataset) -> set[str]:
@@ -172,7 +200,7 @@ class _Own:
 
 
 def _own(dataset: Dataset, name: str, sql_table: SqlTable, idents: dict[IdentifierKind, set[str]],
-         upward: set[str]) -> _Own:
+         upward: set[str], keyed: Keyed | None = None) -> _Own:
     own = _Own([], [], [], [])
     table = dataset.table(name)
     assert table is not None
@@ -187,8 +215,9 @@ def _own(dataset: Dataset, name: str, sql_table: SqlTable, idents: dict[Identifi
         if not values:
             continue
         if kind in STRONG:
-            own.strong.append(_match(sql_column, kind, values))
-            own.contradiction.append(and_(sql_column.is_not(None), not_(_match(sql_column, kind, values))))
+            matched = _match(sql_column, kind, values, keyed)
+            own.strong.append(matched)
+            own.contradiction.append(and_(sql_column.is_not(None), not_(matched)))
         elif name not in upward:
             own.weak.append(_match(sql_column, kind, values))
     return own
@@ -206,13 +235,15 @@ def _own_condition(own: _Own, allow_weak: bool) -> ColumnElement[bool] | None:
 
 
 def _shared_phone(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-                  idents: dict[IdentifierKind, set[str]], upward: set[str]) -> list[str]:
+                  idents: dict[IdentifierKind, set[str]], upward: set[str], keyed: Keyed | None = None) -> list[str]:
     """The tables where a phone number alone matches rows of more than one person (told apart by
     different emails or customer numbers, across all tables); empty when it names one person."""
+    if not any(kind not in STRONG for kind in idents):
+        return []  # no phone number given: nothing to tell apart
     seen: dict[str, set[str]] = defaultdict(set)
     involved = []
     for name, sql_table in tables.items():
-        own = _own(dataset, name, sql_table, idents, upward)
+        own = _own(dataset, name, sql_table, idents, upward, keyed)
         if not own.weak or not own.strong_columns:
             continue
         weak_only = and_(or_(*own.weak), not_(or_(*own.strong)) if own.strong else true(),
@@ -237,50 +268,56 @@ def _strong_kinds(dataset: Dataset, name: str) -> dict[str, IdentifierKind]:
 
 
 def _found_identifiers(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-                       given: dict[IdentifierKind, set[str]]) -> list[Identifier]:
-    """Emails and customer numbers read from the rows the given identifiers match directly."""
+                       given: dict[IdentifierKind, set[str]], keyed: Keyed | None) -> list[Identifier]:
+    """Emails and customer numbers read from the rows the given identifiers match directly: one
+    ``UNION ALL`` over the tables' identity columns (values as text, a hundred at most each)."""
     upward = _routes_up(dataset)
-    allow_weak = not _shared_phone(connection, dataset, tables, given, upward)
-    found: list[Identifier] = []
+    allow_weak = not _shared_phone(connection, dataset, tables, given, upward, keyed)
+    parts = []
     for name, sql_table in tables.items():
-        own = _own(dataset, name, sql_table, given, upward)
+        own = _own(dataset, name, sql_table, given, upward, keyed)
         condition = _own_condition(own, allow_weak)
         if condition is None or not own.strong_columns:
             continue
         kinds = _strong_kinds(dataset, name)
-        rows = connection.execute(select(*own.strong_columns).where(condition).distinct().limit(100)).all()
-        for row in rows:
-            for column, value in zip(own.strong_columns, row):
-                if value is not None:
-                    try:
-                        found.append(Identifier.of(kinds[column.name], str(value)))
-                    except InvalidInputError:
-                        continue  # a malformed value in the company's data identifies nobody
+        for column in own.strong_columns:
+            values = (select(literal(kinds[column.name].value, String).label("kind"),
+                             cast(column, String).label("value"))
+                      .where(condition, column.is_not(None)).distinct().limit(100).subquery())
+            parts.append(select(values.c.kind, values.c.value))
+    found: list[Identifier] = []
+    if not parts:
+        return found
+    for kind, value in connection.execute(union_all(*parts)):
+        try:
+            found.append(Identifier.of(kind, str(value)))
+        except InvalidInputError:
+            continue  # a malformed value in the company's data identifies nobody
     return found
 
 
 def _conditions(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable],
-                idents: dict[IdentifierKind, set[str]], left_out: list[str]) -> dict[str, ColumnElement[bool]]:
+                idents: dict[IdentifierKind, set[str]], left_out: list[str],
+                keyed: Keyed | None) -> dict[str, ColumnElement[bool]]:
     upward = _routes_up(dataset)
     refs = [r for r in references(dataset) if r.child in tables and r.parent in tables]
-    shared = _shared_phone(connection, dataset, tables, idents, upward)
+    shared = _shared_phone(connection, dataset, tables, idents, upward, keyed)
     if shared:
         left_out.append(f"a phone number alone matches rows of several people in {', '.join(shared)}: "
                         "those rows are left out (an email or a customer number tells the people apart)")
     conditions: dict[str, ColumnElement[bool]] = {}
+    keys: dict[tuple[str, str], Any] = {}  # a parent's keys, read once for all its children
     for name in reversed(erasure_order(dataset).tables):  # parents first
         if name not in tables:
             continue
         sql_table = tables[name]
         parts = []
-        own = _own_condition(_own(dataset, name, sql_table, idents, upward), allow_weak=not shared)
+        own = _own_condition(_own(dataset, name, sql_table, idents, upward, keyed), allow_weak=not shared)
         if own is not None:
             parts.append(own)
         for ref in refs:
             if ref.child == name and ref.parent in conditions and ref.parent != name:
-                parent = tables[ref.parent]
-                parts.append(_member_of(connection, sql_table.c[ref.column],
-                                        select(parent.c[ref.parent_column]).where(conditions[ref.parent])))
+                parts.append(_in(sql_table.c[ref.column], _parent_keys(connection, tables, conditions, keys, ref)))
         if parts:
             conditions[name] = or_(*parts)
     _downward(connection, dataset, tables, refs, conditions)
@@ -294,11 +331,32 @@ def _member_of(connection: Connection, column: Any, keys: Select[Any]) -> Column
     """``column IN (the keys)``: the person's few keys written as values, so the database can use the
     column's index whatever else the condition ORs (an IN-subquery inside an OR makes PostgreSQL scan
     the table); past MAX_LITERAL_KEYS, the subquery itself."""
+    return _in(column, _keys(connection, keys))
+
+
+def _parent_keys(connection: Connection, tables: dict[str, SqlTable], conditions: dict[str, ColumnElement[bool]],
+                 cache: dict[tuple[str, str], Any], ref: Any) -> Any:
+    """The keys of the person's rows in the reference's parent, read once for all the children
+    that point at the same column (``orders``, ``support_tickets``... at ``customers.id``)."""
+    key = (ref.parent, ref.parent_column)
+    if key not in cache:
+        parent = tables[ref.parent]
+        cache[key] = _keys(connection, select(parent.c[ref.parent_column]).where(conditions[ref.parent]))
+    return cache[key]
+
+
+def _keys(connection: Connection, keys: Select[Any]) -> Any:
+    """The keys as a list of values, or the query itself past MAX_LITERAL_KEYS."""
     found = connection.execute(keys.limit(MAX_LITERAL_KEYS + 1)).scalars().all()
     if len(found) > MAX_LITERAL_KEYS:
-        return column.in_(keys)
-    values = sorted({v for v in found if v is not None})
-    return column.in_(values) if values else false()
+        return keys
+    return sorted({v for v in found if v is not None})
+
+
+def _in(column: Any, keys: Any) -> ColumnElement[bool]:
+    if isinstance(keys, list):
+        return column.in_(keys) if keys else false()
+    return column.in_(keys)
 
 
 def _downward(connection: Connection, dataset: Dataset, tables: dict[str, SqlTable], refs: list[Any],

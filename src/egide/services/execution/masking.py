@@ -2,13 +2,15 @@
 
 For the person's rows of a table (the condition of :mod:`.locate`):
 
-1. count the rows each keep rule keeps, and until when (the latest clock plus the period);
+1. count, for every table at once, the person's rows and the rows each keep rule keeps, and until
+   when (the latest clock plus the period): one ``SELECT`` of scalar subqueries;
 2. ``DELETE`` the rows no rule keeps and no other row points at (when the table's rows go);
 3. ``UPDATE`` the rows that stay: ``null``, ``redact`` (a fixed marker) or ``keyed_hash`` (an
    HMAC of the value under Egide's lookup key: rows still join, the value is gone). Keyed
    hashes are set with ``CASE`` over the distinct values, a thousand at a time; a value that is
    already a keyed hash (it starts with ``h$``) is left alone, so a second run changes nothing.
-   Identity columns are masked last, in one statement, because they are what finds the rows.
+   The fixed values and the identity columns are set last, in one statement, because the
+   identity columns are what finds the rows.
 
 No loop over rows: a handful of statements per table, whatever the number of rows.
 """
@@ -17,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import (
     Connection,
@@ -57,23 +61,40 @@ REDACTED = "[erased]"
 CHUNK = 1000
 
 
-def erase_table(connection: Connection, plan: "TablePlan", location: Location,
-                children: list[tuple[str, str, str]], keyring: "KeyringPort", now: datetime) -> dict[str, Any]:
-    """Run one table's erasure on ``connection`` (the caller owns the transaction); return counts."""
+def erase_tables(connection: Connection, plans: "list[TablePlan]", location: Location,
+                 children: dict[str, list[tuple[str, str, str]]], keyring: "KeyringPort",
+                 now: datetime) -> dict[str, dict[str, Any]]:
+    """Run the tables' erasure on ``connection`` (the caller owns the transaction), in the plans'
+    order (children before parents); return each table's counts. One query first counts, for every
+    table, the person's rows and those each keep rule keeps (rows a rule keeps are never deleted,
+    so counting them first counts what stays)."""
+    tallies = _tally(connection, plans, location, now)
+    return {plan.table: erase_table(connection, plan, location, children.get(plan.table, []), keyring, now,
+                                    tallies[plan.table]) for plan in plans}
+
+
+@dataclass
+class _Tally:
+    total: int = 0  # the person's rows before the erasure
+    by_rules: int = 0  # those a keep rule keeps
+    kept: list[dict[str, Any]] = field(default_factory=list)  # one entry per rule
+
+
+def erase_table(connection: Connection, plan: "TablePlan", location: Location, children: list[tuple[str, str, str]],
+                keyring: "KeyringPort", now: datetime, tally: _Tally) -> dict[str, Any]:
+    """One table: ``DELETE`` the rows no rule keeps and nothing points at, then mask what stays."""
     sql_table = location.tables[plan.table]
     person = location.condition(plan.table)
-    kept = [_kept_by(connection, sql_table, person, rule, location, now) for rule in plan.keep]
-    kept_by_rule = or_(*[keep_condition(rule, sql_table, location, now) for rule in plan.keep]) \
-        if plan.keep else false()
     deleted = 0
-    if plan.delete:
+    if plan.delete and tally.total > tally.by_rules:  # some rows no rule keeps
+        kept_by_rule = or_(*[keep_condition(rule, sql_table, location, now) for rule in plan.keep]) \
+            if plan.keep else false()
         statement = delete(sql_table).where(person, not_(kept_by_rule), *_unreferenced(sql_table, children))
         deleted = connection.execute(statement).rowcount or 0
-    remaining = connection.execute(select(func.count()).select_from(sql_table).where(person)).scalar_one()
+    remaining = tally.total - deleted
     masked = _mask(connection, sql_table, person, plan.masks, keyring) if remaining else 0
-    by_rules = connection.execute(select(func.count()).select_from(sql_table).where(person, kept_by_rule)) \
-        .scalar_one() if plan.keep else 0
-    others = remaining - by_rules
+    kept = list(tally.kept)
+    others = remaining - tally.by_rules
     if others and plan.delete:  # rows of other tables still point at them
         kept.append({"reason": "referenced", "rows": others})
     elif others and plan.kept_columns:  # the dataset keeps personal columns, no register rule says why
@@ -83,6 +104,85 @@ def erase_table(connection: Connection, plan: "TablePlan", location: Location,
     return {"deleted": deleted, "masked": masked, "remaining": remaining,
             "masked_columns": [m.column for m in plan.masks] if masked else [],
             "kept": [k for k in kept if k["rows"]]}
+
+
+def _tally(connection: Connection, plans: "list[TablePlan]", location: Location,
+           now: datetime) -> dict[str, _Tally]:
+    """Every table's counts in one ``SELECT``: the person's rows of a table no keep rule covers (a
+    scalar subquery each) and, for a table keep rules cover, one aggregate row (a derived table:
+    each scans the person's rows of its table once; few of them, so the planner joins them cheaply)."""
+    tallies = {plan.table: _Tally() for plan in plans}
+    columns: list[Any] = []
+    derived: list[Any] = []
+    readers: list[Callable[[Any], None]] = []
+    for plan in plans:
+        if plan.table not in location.conditions:
+            continue
+        sql_table, person = location.tables[plan.table], location.condition(plan.table)
+        if plan.keep:
+            name = f"kept_{len(derived)}"
+            aggregates, read = _aggregates(plan, location, now, tallies[plan.table], name)
+            derived.append(select(*aggregates).select_from(sql_table).where(person).subquery(name))
+        else:
+            label = f"total_{len(columns)}"
+            columns.append(select(func.count()).select_from(sql_table).where(person).scalar_subquery().label(label))
+            read = partial(_read_total, tallies[plan.table], label)
+        readers.append(read)
+    if not readers:
+        return tallies
+    statement = select(*columns, *[c.label(f"{d.name}_{c.name}") for d in derived for c in d.c])
+    if derived:
+        joined = derived[0]
+        for other in derived[1:]:  # one row each: joined on nothing, still one row
+            joined = joined.join(other, true())
+        statement = statement.select_from(joined)
+    row = connection.execute(statement).one()._mapping
+    for read in readers:
+        read(row)
+    return tallies
+
+
+def _read_total(tally: _Tally, label: str, row: Any) -> None:
+    tally.total = int(row[label] or 0)
+
+
+def _aggregates(plan: "TablePlan", location: Location, now: datetime, tally: _Tally,
+                name: str) -> tuple[list[Any], Callable[[Any], None]]:
+    """The person's rows, those a keep rule keeps, and for each rule how many rows it keeps, until
+    when (the latest clock plus the period) and how many of them have a date."""
+    sql_table = location.tables[plan.table]
+    conditions = [keep_condition(rule, sql_table, location, now) for rule in plan.keep]
+    aggregates = [func.count().label("total")]
+    if len(conditions) > 1:
+        aggregates.append(func.sum(case((or_(*conditions), 1), else_=0)).label("rules"))
+    for number, (rule, condition) in enumerate(zip(plan.keep, conditions)):
+        aggregates.append(func.sum(case((condition, 1), else_=0)).label(f"r{number}_rows"))
+        if rule.period is not None:
+            dated = case((condition, clock_expression(rule, sql_table, location)[0]))
+            aggregates.append(func.max(dated).label(f"r{number}_latest"))
+            aggregates.append(func.count(dated).label(f"r{number}_dated"))
+
+    def read(row: Any) -> None:
+        def value(label: str) -> Any:
+            return row[f"{name}_{label}"]
+        tally.total = int(value("total") or 0)
+        tally.by_rules = int(value("rules" if len(conditions) > 1 else "r0_rows") or 0)
+        tally.kept = [_kept_entry(rule, number, value) for number, rule in enumerate(plan.keep)]
+
+    return aggregates, read
+
+
+def _kept_entry(rule: KeepRule, number: int, value: Callable[[str], Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"reason": "rule", "rule": rule.rule, "article": rule.article,
+                             "legal_reference": rule.legal_reference, "kept_for": rule.describe(),
+                             "rows": int(value(f"r{number}_rows") or 0)}
+    if rule.period is None:
+        entry["until"] = None
+        return entry
+    latest = value(f"r{number}_latest")
+    entry["undated"] = entry["rows"] - int(value(f"r{number}_dated") or 0)
+    entry["until"] = _iso(rule.until(_as_time(latest))) if latest is not None else None
+    return entry
 
 
 def keep_condition(rule: KeepRule, sql_table: SqlTable, location: Location, now: datetime) -> ColumnElement[bool]:
@@ -116,25 +216,6 @@ def clock_expression(rule: KeepRule, sql_table: SqlTable, location: Location) ->
     return expression, location.tables[clock_table].c[clock_column].type
 
 
-def _kept_by(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], rule: KeepRule,
-             location: Location, now: datetime) -> dict[str, Any]:
-    condition = and_(person, keep_condition(rule, sql_table, location, now))
-    entry: dict[str, Any] = {"reason": "rule", "rule": rule.rule, "article": rule.article,
-                             "legal_reference": rule.legal_reference, "kept_for": rule.describe()}
-    if rule.period is None:
-        entry["rows"] = connection.execute(select(func.count()).select_from(sql_table).where(condition)).scalar_one()
-        entry["until"] = None
-        return entry
-    clock, _ = clock_expression(rule, sql_table, location)
-    rows, latest, undated = connection.execute(
-        select(func.count(), func.max(clock), func.sum(case((clock.is_(None), 1), else_=0)))
-        .select_from(sql_table)
-        .where(condition)).one()
-    until = _iso(rule.until(_as_time(latest))) if latest is not None else None
-    entry.update(rows=rows, undated=int(undated or 0), until=until)
-    return entry
-
-
 def _unreferenced(sql_table: SqlTable, children: list[tuple[str, str, str]]) -> list[ColumnElement[bool]]:
     """Rows no other row points at (a kept invoice keeps its order, and the order its customer)."""
     conditions = []
@@ -152,16 +233,13 @@ def _mask(connection: Connection, sql_table: SqlTable, person: ColumnElement[boo
     for m in plain:
         if m.strategy is ErasureStrategy.keyed_hash:
             count = max(count, _hash_by_chunks(connection, sql_table, person, m, keyring))
-    fixed = {m.column: _fixed_value(sql_table, m) for m in plain if m.strategy is not ErasureStrategy.keyed_hash}
-    if fixed:
-        count = max(count, connection.execute(update(sql_table).where(person).values(**fixed)).rowcount or 0)
-    if identity:  # last, in one statement: these columns are what finds the person's rows
-        values = {}
-        for m in identity:
-            if m.strategy is ErasureStrategy.keyed_hash:
-                values[m.column] = _hash_case(connection, sql_table, person, m, keyring)
-            else:
-                values[m.column] = _fixed_value(sql_table, m)
+    values = {m.column: _fixed_value(sql_table, m) for m in plain if m.strategy is not ErasureStrategy.keyed_hash}
+    for m in identity:  # in the last statement: these columns are what finds the person's rows
+        if m.strategy is ErasureStrategy.keyed_hash:
+            values[m.column] = _hash_case(connection, sql_table, person, m, keyring)
+        else:
+            values[m.column] = _fixed_value(sql_table, m)
+    if values:
         count = max(count, connection.execute(update(sql_table).where(person).values(**values)).rowcount or 0)
     return count
 
