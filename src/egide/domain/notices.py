@@ -21,6 +21,7 @@ class NoticeKind(str, Enum):
     extended = "extended"  # art. 12(3): the new due date and the reasons
     answered = "answered"  # done, with the result
     refused = "refused"  # art. 12(4): the reasons, the right to complain and to a judicial remedy
+    recontact = "recontact"  # retention: before the data goes, keep me or forget me (not a request's)
 
 
 @dataclass(frozen=True)

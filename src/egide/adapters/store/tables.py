@@ -315,3 +315,30 @@ disputed_rectifications = Table(
     Column("recorded_at", DateTime, nullable=False),
     Index("ix_disputed_rectifications_lookup", "kind", "lookup_hash"),
 )
+
+# --- retention: people re-contacted before their data goes, and their answers (revision 0009) ---
+
+recontact_contacts = Table(
+    "recontact_contacts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),  # RC-1A2B3C4D, in the notice's subject
+    Column("rule", String(100), nullable=False),  # the register's retention rule key
+    Column("dataset", String(100), nullable=False),
+    Column("table_name", String(128), nullable=False),
+    Column("row_key", String(300), nullable=False),  # JSON list of the row's primary-key values
+    Column("clock_at", DateTime, nullable=False),  # the clock when contacted: one contact per cycle
+    Column("language", String(2), nullable=False),
+    Column("sealed_to", LargeBinary, nullable=True),  # the address written to (none: no email column)
+    Column("contacted_at", DateTime, nullable=False),
+    Column("notified_at", DateTime, nullable=True),
+    Column("transport", String(20), nullable=True),  # smtp | outbox
+    Column("error", Text, nullable=True),
+    Column("answer", String(10), nullable=True),  # keep | forget
+    Column("answered_at", DateTime, nullable=True),
+    Column("answered_by", String(200), nullable=True),  # data_subject (the signed link) or a staff actor
+    Column("request_reference", String(20), nullable=True),  # forget: the erasure request opened
+    Column("clock_moved_at", DateTime, nullable=True),  # keep: when the row's clock column was set to answered_at
+    UniqueConstraint("rule", "dataset", "table_name", "row_key", "clock_at"),
+    Index("ix_recontact_contacts_row", "rule", "dataset", "table_name", "row_key"),
+)

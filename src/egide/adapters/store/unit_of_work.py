@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.execution_repositories import ExecutionRecords
+from egide.adapters.store.recontact_repositories import RecontactContacts
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
 from egide.domain.clock import Clock
@@ -32,6 +33,7 @@ class UnitOfWork:
     requests: DataSubjectRequests
     notices: NoticeOutbox
     execution: ExecutionRecords
+    recontacts: RecontactContacts
 
 
 class Store:
@@ -60,6 +62,7 @@ class Store:
                     requests=DataSubjectRequests(connection, self.keyring),
                     notices=NoticeOutbox(connection, self.keyring),
                     execution=ExecutionRecords(connection, self.keyring),
+                    recontacts=RecontactContacts(connection, self.keyring),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:
