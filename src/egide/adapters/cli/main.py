@@ -29,6 +29,9 @@ app.add_typer(consent_commands.marketing_app, name="marketing")
 from egide.adapters.cli import request_commands  # noqa: E402
 
 app.add_typer(request_commands.app, name="request")
+from egide.adapters.cli import retention_commands  # noqa: E402
+
+app.add_typer(retention_commands.app, name="retention")
 app.command()(demo)
 app.command()(consent_commands.decide)
 app.command()(consent_commands.serve)

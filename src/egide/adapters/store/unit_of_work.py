@@ -16,6 +16,7 @@ from egide.adapters.store.execution_repositories import ExecutionRecords
 from egide.adapters.store.recontact_repositories import RecontactContacts
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
+from egide.adapters.store.retention_repositories import RetentionRecords
 from egide.domain.clock import Clock
 from egide.domain.errors import ConflictError, StoreError
 
@@ -33,6 +34,7 @@ class UnitOfWork:
     requests: DataSubjectRequests
     notices: NoticeOutbox
     execution: ExecutionRecords
+    retention: RetentionRecords
     recontacts: RecontactContacts
 
 
@@ -62,6 +64,7 @@ class Store:
                     requests=DataSubjectRequests(connection, self.keyring),
                     notices=NoticeOutbox(connection, self.keyring),
                     execution=ExecutionRecords(connection, self.keyring),
+                    retention=RetentionRecords(connection),
                     recontacts=RecontactContacts(connection, self.keyring),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
