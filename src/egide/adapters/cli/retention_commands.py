@@ -21,8 +21,6 @@ app = typer.Typer(help="Retention enforced: the plan (a dry run), runs in batche
 hold_app = typer.Typer(help="Legal holds: data frozen whatever the retention rules say.", no_args_is_help=True)
 app.add_typer(hold_app, name="hold")
 app.add_typer(recontact_commands.app, name="recontact")
-from egide.adapters.cli import recontact_commands  # noqa: E402
-app.add_typer(recontact_commands.app, name="recontact")
 
 _DATASET = typer.Option([], "--dataset", help="A dataset file (repeat for several databases; default: EGIDE_DATASETS).")
 _DATABASE_URL = typer.Option(None, "--database-url", help="The company database (else the dataset's variable).")
