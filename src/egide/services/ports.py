@@ -12,6 +12,7 @@ from egide.domain.clock import Clock
 from egide.domain.execution import DisputedStatement, ErasureEntry, LookupHash, StepRecord
 from egide.domain.identity import Identifier
 from egide.domain.notices import NoticeKind, NoticeRecord, OutgoingNotice
+from egide.domain.recontact import Contact, NewContact
 from egide.domain.records import DataSubject, RegisterVersion
 from egide.domain.requests import DataSubjectRequest, RequestStatus, RequestSuspension, SuspensionKind
 from egide.domain.verification import IssuedCode
@@ -99,6 +100,21 @@ class ExecutionRecordsPort(Protocol):
     def statements(self, identifiers: Iterable[Identifier]) -> list[DisputedStatement]: ...
 
 
+class RecontactContactsPort(Protocol):
+    """People re-contacted before retention ends, and their answers (adapters/store/recontact_repositories.py)."""
+
+    def add(self, new: Iterable[NewContact], at: datetime) -> list[Contact]: ...
+    def by_ids(self, ids: list[str]) -> list[Contact]: ...
+    def by_reference(self, reference: str) -> Contact | None: ...
+    def latest(self, rule: str, dataset: str, table: str) -> dict[str, Contact]: ...
+    def address(self, contact: Contact) -> str | None: ...
+    def mark_notified(self, contact_id: str, at: datetime | None, transport: str, error: str | None) -> None: ...
+    def answer(self, contact_id: str, answer: str, at: datetime, by: str, request_reference: str | None) -> None: ...
+    def keep_answers_to_apply(self, dataset: str) -> list[Contact]: ...
+    def mark_clock_moved(self, ids: list[str], at: datetime) -> None: ...
+    def keep_answers(self, rule: str, dataset: str, table: str) -> dict[str, datetime]: ...
+
+
 class UnitOfWorkPort(Protocol):
     registers: RegisterVersionsPort
     subjects: DataSubjectsPort
@@ -106,6 +122,7 @@ class UnitOfWorkPort(Protocol):
     requests: DataSubjectRequestsPort
     notices: NoticeOutboxPort
     execution: ExecutionRecordsPort
+    recontacts: RecontactContactsPort
 
 
 class StorePort(Protocol):

@@ -64,7 +64,7 @@ class RecontactContacts:
         self._c.execute(update(contacts).where(contacts.c.id == contact_id).values(**values))
 
     def answer(self, contact_id: str, answer: str, at: datetime, by: str, request_reference: str | None) -> None:
-        """Record the answer once: a second answer to the same contact changes nothing (returns False)."""
+        """Record the answer once: an answer already recorded is left as it is."""
         self._c.execute(update(contacts).where(contacts.c.id == contact_id, contacts.c.answer.is_(None)).values(
             answer=answer, answered_at=utc_naive(at), answered_by=by[:200], request_reference=request_reference))
 
