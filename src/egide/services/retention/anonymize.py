@@ -35,18 +35,23 @@ class ColumnAnonymization:
 
 
 def strategies(table: Table, sql_table: Any, columns: list[str] | None = None) -> list[ColumnAnonymization]:
-    """How each personal column of ``table`` (or the ``columns`` named) is anonymized."""
+    """How each personal column of ``table`` (or the ``columns`` named) is anonymized; a column
+    the dataset gives an anonymization (a creation date generalized to its month) counts too."""
     chosen = []
     for column in table.columns:
-        if not column.is_personal or (columns is not None and column.name not in columns):
+        if not (column.is_personal or column.anonymization) or (columns is not None and column.name not in columns):
             continue
         if column.name not in sql_table.c:
             continue
-        chosen.append(_strategy(column, sql_table.c[column.name]))
+        strategy = _strategy(column, sql_table.c[column.name])
+        if strategy is not None:
+            chosen.append(strategy)
     return chosen
 
 
-def _strategy(column: Column, sql_column: Any) -> ColumnAnonymization:
+def _strategy(column: Column, sql_column: Any) -> ColumnAnonymization | None:
+    """The column's strategy; None for a NOT NULL column that is not text and names none (a flag
+    or an amount: nothing to write in its place, the row's deletion is its end)."""
     if column.anonymization is not None:
         return ColumnAnonymization(column.name, column.anonymization.strategy, column.anonymization.value,
                                    column.identity)
@@ -54,6 +59,8 @@ def _strategy(column: Column, sql_column: Any) -> ColumnAnonymization:
     if erasure is ErasureStrategy.keyed_hash or (column.identity is not None and not sql_column.nullable):
         return ColumnAnonymization(column.name, AnonymizationStrategy.keyed_hash, None, column.identity)
     if erasure is ErasureStrategy.redact or not sql_column.nullable:
+        if not isinstance(sql_column.type, String):
+            return None
         return ColumnAnonymization(column.name, AnonymizationStrategy.constant, REDACTED, column.identity)
     return ColumnAnonymization(column.name, AnonymizationStrategy.null, None, column.identity)
 

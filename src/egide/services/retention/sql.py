@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Date as SqlDate
 from sqlalchemy import DateTime as SqlDateTime
-from sqlalchemy import and_, exists, false, func, not_, or_, select, true
+from sqlalchemy import and_, false, func, not_, or_, select, true
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -52,13 +52,14 @@ class Conditions:
             join = cover.via[0]
             child = self.alias(join.table)
             expression = select(func.max(child.c[column])).where(
-                child.c[join.column] == sql_table.c[join.to_column]).scalar_subquery()
+                child.c[join.column] == sql_table.c[join.to_column]).correlate_except(child).scalar_subquery()
             return expression, col_type, None
         if cover.derived == "latest_person":
             link = cover.link[0]
             person_key = self.up_value(sql_table, cover.via, link.to_column)
             other = self.alias(holder)
-            expression = select(func.max(other.c[column])).where(other.c[link.column] == person_key).scalar_subquery()
+            expression = select(func.max(other.c[column])).where(other.c[link.column] == person_key) \
+                .correlate_except(other).scalar_subquery()
             missing = sql_table.c[cover.via[0].column].is_(None) if cover.via else None
             return expression, col_type, missing
         if not cover.via:
@@ -75,7 +76,7 @@ class Conditions:
             join = via[i]
             child = sql_table if i == 0 else aliases[i - 1]
             expression = select(expression).where(aliases[i].c[join.to_column] == child.c[join.column]) \
-                .scalar_subquery()
+                .correlate_except(aliases[i]).scalar_subquery()
         return expression
 
     # --- expiry -------------------------------------------------------------------------------
@@ -136,7 +137,8 @@ class Conditions:
         if sql_table is None or sql_table is self.tables[name]:
             return condition
         table_pk = _primary_key(self.tables[name], self.dataset, name)
-        return tuple_in(sql_table, table_pk, select(*[self.tables[name].c[k] for k in table_pk]).where(condition))
+        return tuple_in(sql_table, table_pk, select(*[self.tables[name].c[k] for k in table_pk]).where(condition)
+                        .correlate(None))
 
     def gone(self, name: str, sql_table: Any | None = None, depth: int = 0) -> ColumnElement[bool]:
         """Rows this run deletes or archives: due, not held, and no row that stays points at them."""
@@ -148,14 +150,18 @@ class Conditions:
                     *self.unreferenced(name, sql_table, depth))
 
     def unreferenced(self, name: str, sql_table: Any, depth: int = 0) -> list[ColumnElement[bool]]:
-        """No row staying in a child table points at the row (children going in the same run do not count)."""
+        """No row staying in a child table points at the row (children going in the same run do not
+        count). Written ``key NOT IN (SELECT fk FROM child WHERE fk IS NOT NULL AND <stays>)``: the
+        subquery does not depend on the parent row, so the database computes it once (a hashed
+        subplan), not once per parent row."""
         conditions = []
         for ref in references(self.dataset):
             if ref.parent != name or ref.child not in self.tables:
                 continue
             child = self.alias(ref.child)
             staying = not_(self.gone(ref.child, child, depth + 1)) if ref.child in self.compiled else true()
-            conditions.append(~exists().where(child.c[ref.column] == sql_table.c[ref.parent_column], staying))
+            pointing = select(child.c[ref.column]).where(child.c[ref.column].is_not(None), staying).correlate(None)
+            conditions.append(sql_table.c[ref.parent_column].not_in(pointing))
         return conditions
 
 
