@@ -23,7 +23,6 @@ from tests.integration.retention_shop import (
     NOW,
     PERSON,
     SHOP_DATASET,
-    add_customer,
     add_prospect,
     build,
     counts,

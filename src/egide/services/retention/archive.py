@@ -24,7 +24,6 @@ from sqlalchemy.engine import make_url
 
 from egide.domain.errors import ConfigurationError
 from egide.domain.retention import expires_on
-from egide.services.execution.masking import _as_time
 from egide.services.retention.sql import Conditions, primary_key, tuple_in
 
 _ENGINES: dict[str, Engine] = {}
@@ -64,7 +63,7 @@ def archive_table(engine: Engine, source: Table, *, create: bool) -> Table | Non
 
 
 def move_batch(connection: Any, database: Any, conditions: Conditions, name: str, rule: str, condition: Any,
-               batch: int) -> tuple[int, list[str]]:
+               ordered: list[Any], batch: int) -> tuple[int, list[str], Any]:
     """Copy up to ``batch`` due rows to the archive, then delete them in ``connection``'s transaction."""
     source = conditions.tables[name]
     keys = primary_key(conditions, name)
@@ -75,10 +74,10 @@ def move_batch(connection: Any, database: Any, conditions: Conditions, name: str
             continue
         expression, _, _ = conditions.clock(cover, source)
         clocks.append((cover, expression.label(f"egide_clock_{i}")))
-    statement = select(source, *[label for _, label in clocks]).where(condition).limit(batch)
+    statement = select(source, *[label for _, label in clocks]).where(condition).order_by(*ordered).limit(batch)
     rows = [dict(r._mapping) for r in connection.execute(statement)]
     if not rows:
-        return 0, []
+        return 0, [], None
     engine = archive_engine(database)
     target = archive_table(engine, source, create=True)
     assert target is not None
@@ -94,8 +93,8 @@ def move_batch(connection: Any, database: Any, conditions: Conditions, name: str
     with engine.begin() as archive:
         archive.execute(delete(target).where(tuple_in(target, keys, key_values)))
         archive.execute(target.insert(), records)
-    deleted = connection.execute(delete(source).where(tuple_in(source, keys, key_values))).rowcount or 0
-    return deleted, [_key(r, keys) for r in rows[:3]]
+    connection.execute(delete(source).where(tuple_in(source, keys, key_values)))
+    return len(rows), [_key(r, keys) for r in rows[:3]], rows[-1][keys[0]] if len(keys) == 1 else None
 
 
 def purge_count(database: Any, source: Table, at: datetime) -> tuple[int, list[str]]:
@@ -146,6 +145,14 @@ def _naive(value: date | datetime) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
+
+
+def _as_time(value: Any) -> date | datetime:
+    """A clock value as the driver returned it (SQLite may return text for a computed column)."""
+    if isinstance(value, (date, datetime)):
+        return value
+    text = str(value)
+    return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
 
 
 def _key(row: dict[str, Any], keys: list[str]) -> str:

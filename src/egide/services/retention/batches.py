@@ -9,6 +9,7 @@ batch selects again, and finds nothing once the work is done.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -36,24 +37,39 @@ from egide.services.retention.sql import Conditions, primary_key, tuple_in
 from egide.services.retention.work import Work
 
 
+@dataclass(frozen=True)
+class Batch:
+    selected: int  # keys taken (fewer than the batch size: the step is done)
+    changed: int  # rows deleted, updated or moved
+    examples: list[str]
+    last: Any  # the last key taken: the next batch starts after it (one-column keys)
+
+
 def run_batch(connection: Connection, database: Any, conditions: Conditions, work: Work, batch_size: int,
-              keyring: Any, run_id: str) -> tuple[int, list[str]]:
-    """Process one batch of ``work``; return the rows changed and a few example keys."""
-    if work.action is Action.archive:
-        return move_batch(connection, database, conditions, work.table, work.rule, work.condition, batch_size)
+              keyring: Any, run_id: str, after: Any = None) -> Batch:
+    """Process one batch of ``work``: the first ``batch_size`` matching keys after ``after``, in
+    key order (a one-column key walks its index forward, so no batch scans again the rows the
+    previous ones passed over)."""
     sql_table = conditions.tables[work.table]
     keys = primary_key(conditions, work.table)
+    ordered = [sql_table.c[k] for k in keys]
+    condition = work.condition if after is None or len(keys) > 1 else and_(ordered[0] > after, work.condition)
+    if work.action is Action.archive:
+        moved, examples, last = move_batch(connection, database, conditions, work.table, work.rule, condition,
+                                           ordered, batch_size)
+        return Batch(moved, moved, examples, last)
     chosen = [tuple(r) if len(keys) > 1 else r[0] for r in connection.execute(
-        select(*[sql_table.c[k] for k in keys]).where(work.condition).limit(batch_size))]
+        select(*ordered).where(condition).order_by(*ordered).limit(batch_size))]
     if not chosen:
-        return 0, []
+        return Batch(0, 0, [], after)
     rows = tuple_in(sql_table, keys, chosen)
     examples = [",".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in chosen[:3]]
+    last = chosen[-1] if len(keys) == 1 else None
     if work.action is Action.delete:
         if work.aggregate:
             _aggregate(connection, database, sql_table, and_(rows, work.condition), run_id)
         changed = connection.execute(delete(sql_table).where(rows, work.condition)).rowcount or 0
-        return changed, examples
+        return Batch(len(chosen), changed, examples, last)
     dialect = connection.dialect.name
     values = {}
     for anon in work.anonymize:
@@ -62,7 +78,7 @@ def run_batch(connection: Connection, database: Any, conditions: Conditions, wor
             new = case((work.column_due[anon.column], new), else_=sql_table.c[anon.column])
         values[anon.column] = new
     changed = connection.execute(update(sql_table).where(rows).values(values)).rowcount or 0
-    return changed, examples
+    return Batch(len(chosen), changed, examples, last)
 
 
 def _aggregate(connection: Connection, database: Any, sql_table: Any, rows: Any, run_id: str) -> int:

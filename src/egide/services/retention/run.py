@@ -120,16 +120,18 @@ def _run_step(store: Any, run: RetentionRun, database: Any, work: Any, job: Any,
         finished = True
     if progress is not None:
         progress(job.key, total, total + planned)
+    after = None
     while not finished:
         started = time.perf_counter()
         with database.engine.begin() as connection:
-            rows, examples = run_batch(connection, database, work.conditions, job, batch_size, store.keyring, run.id)
+            batch = run_batch(connection, database, work.conditions, job, batch_size, store.keyring, run.id, after)
         lock_ms = int((time.perf_counter() - started) * 1000)
         seq += 1
-        finished = rows < batch_size
-        _record(store, run, job.key, seq, job.rule, rows, lock_ms, finished, actor)
-        tally.rows += rows
-        tally.examples = (tally.examples + examples)[:3]
+        finished = batch.selected < batch_size
+        after = batch.last
+        _record(store, run, job.key, seq, job.rule, batch.changed, lock_ms, finished, actor)
+        tally.rows += batch.changed
+        tally.examples = (tally.examples + batch.examples)[:3]
         if progress is not None:
             progress(job.key, tally.rows, total + planned)
 
