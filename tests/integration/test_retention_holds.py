@@ -156,3 +156,20 @@ def test_004_server_logs_keep_fourteen_days_and_everything_while_an_incident_is_
                               if datetime.strptime(s.split("[", 1)[1].split("]", 1)[0], "%d/%b/%Y:%H:%M:%S %z")
                               > cutoff])
     assert run.logs[0]["lines_deleted"] == len(before) - len(after) > 0
+
+
+def test_a_dataset_that_archives_without_an_archive_database_is_refused_before_anything_is_touched(
+        app, tmp_path, monkeypatch):
+    from sqlalchemy import create_engine
+
+    from egide.domain.errors import ConfigurationError
+    from egide.services.retention import list_runs
+
+    monkeypatch.delenv("SHOP_ARCHIVE_URL", raising=False)
+    engine = create_engine("sqlite://")  # in memory: no file to put an archive beside
+    shop.build_shop(engine, customers=10, seed=3, now=NOW, log_directory=tmp_path / "logs", log_days=1)
+    before = snapshot(engine)
+    with pytest.raises(ConfigurationError) as caught:
+        run_retention(app.store, okasio(), [database(engine, tmp_path)], NOW)
+    assert "archive_url_env" in caught.value.message
+    assert snapshot(engine) == before and list_runs(app.store) == []

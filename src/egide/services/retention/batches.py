@@ -30,6 +30,8 @@ from sqlalchemy import (
     update,
 )
 
+from sqlalchemy.sql.elements import False_
+
 from egide.domain.retention import Action
 from egide.services.retention.anonymize import period_text, value
 from egide.services.retention.archive import move_batch
@@ -104,13 +106,17 @@ def summary_table(summary: Any) -> Table:
                  Column("rows", Integer, nullable=False), *[Column(f"{s}_sum", BigInteger) for s in summary.sums])
 
 
-def count(connection: Connection, conditions: Conditions, work: Work) -> tuple[int, int, list[str]]:
-    """(rows the work would process, rows a hold keeps, a few example keys) without changing anything."""
+def count(connection: Connection, conditions: Conditions, work: Work, *, rows: bool = True,
+          examples: bool = True) -> tuple[int, int, list[str]]:
+    """(rows the work would process, rows a hold keeps, a few example keys) without changing
+    anything; a count not asked for (or a hold that cannot apply) costs no query."""
     sql_table = conditions.tables[work.table]
     keys = primary_key(conditions, work.table)
-    rows = connection.execute(select(func.count()).select_from(sql_table).where(work.condition)).scalar_one()
-    held = connection.execute(select(func.count()).select_from(sql_table).where(work.held)).scalar_one()
-    examples = [",".join(map(str, r)) for r in connection.execute(
+    found = connection.execute(select(func.count()).select_from(sql_table).where(work.condition)).scalar_one() \
+        if rows else 0
+    held = 0 if isinstance(work.held, False_) else \
+        connection.execute(select(func.count()).select_from(sql_table).where(work.held)).scalar_one()
+    shown = [",".join(map(str, r)) for r in connection.execute(
         select(*[sql_table.c[k] for k in keys]).where(work.condition).order_by(*[sql_table.c[k] for k in keys])
-        .limit(3))]
-    return int(rows), int(held), examples
+        .limit(3))] if examples else []
+    return int(found), int(held), shown

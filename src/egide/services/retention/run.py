@@ -68,6 +68,7 @@ def run_retention(store: Any, register: Register, databases: list[Any], at: date
 
         raise InvalidInputError("--batch-size must be at least 1", problems=[Problem("a positive number",
                                                                                      path="batch_size")])
+    _check_archives(register, databases)
     run = _start(store, at, batch_size, actor)
     clock_start = time.perf_counter()
     run.holds = active_holds(store, run.at)
@@ -87,6 +88,16 @@ def run_retention(store: Any, register: Register, databases: list[Any], at: date
 
     finish_run(store, run, report_dir, actor)
     return run
+
+
+def _check_archives(register: Register, databases: list[Any]) -> None:
+    """A dataset whose rules archive rows needs an archive database: said before anything is touched."""
+    from egide.services.retention.archive import archive_url
+    from egide.services.retention.compile import compile_dataset
+
+    for database in databases:
+        if any(t.action is Action.archive for t in compile_dataset(database.dataset, register)):
+            archive_url(database)
 
 
 def _start(store: Any, at: datetime | None, batch_size: int, actor: str) -> RetentionRun:
@@ -110,8 +121,9 @@ def _start(store: Any, at: datetime | None, batch_size: int, actor: str) -> Rete
 def _run_step(store: Any, run: RetentionRun, database: Any, work: Any, job: Any,
               done: dict[str, tuple[int, int, bool]], batch_size: int, progress: Progress | None, actor: str) -> None:
     seq, total, finished = done.get(job.key, (0, 0, False))
-    with database.engine.connect() as connection:
-        planned, held, _ = count(connection, work.conditions, job)
+    with database.engine.connect() as connection:  # the total only for a progress bar or a held table
+        planned, held, _ = count(connection, work.conditions, job, rows=progress is not None or job.hold is not None,
+                                 examples=False)
     tally = TableCount(job.dataset, job.table, job.rule, job.action, total, held)
     run.counts.append(tally)
     if job.hold is not None:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, false, not_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
+from egide.datasets.graph import references
 from egide.domain.retention import Action, Hold, HoldScope
 from egide.services.execution.locate import company_tables, locate
 from egide.services.retention.anonymize import ColumnAnonymization, needs, strategies
@@ -88,7 +89,10 @@ def _table_work(conditions: Conditions, item: TableRetention, dataset: Any, hold
     sql_table = conditions.tables[name]
     due = conditions.due(name)
     held_people = conditions.held(name)
-    held_by_event = and_(conditions.due(name, with_events=False), not_(due))
+    people = name in conditions.person_held
+    events = any(c.period is None and c.while_open in conditions.open_events for c in item.covers)
+    held_parts = ([and_(due, held_people)] if people else []) + \
+        ([and_(conditions.due(name, with_events=False), not_(due))] if events else [])
     works: list[Work] = []
     action = item.action
     assert action is not None
@@ -104,16 +108,18 @@ def _table_work(conditions: Conditions, item: TableRetention, dataset: Any, hold
         condition = and_(due, not_(held_people), or_(*[needs(sql_table, c, dialect) for c in columns]) if columns
                          else false())
     works.append(Work(dataset.name, name, action, item.deciding.rule, condition,
-                      or_(and_(due, held_people), held_by_event), _label(whole),
+                      or_(*held_parts) if held_parts else false(), _label(whole),
                       anonymize=strategies(table, sql_table) if action is Action.anonymize else [],
                       aggregate=item.deciding.aggregate and table.summary is not None))
-    if action is Action.delete:  # due, but a row that stays points at it: anonymized in place
+    pointed_at = any(r.parent == name and r.child != name for r in references(dataset))
+    if action is Action.delete and pointed_at:  # due, but a row that stays points at it: anonymized in place
         columns = strategies(table, sql_table)
         if columns:
             pending = or_(*[needs(sql_table, c, dialect) for c in columns])
             works.append(Work(dataset.name, name, Action.anonymize, item.deciding.rule,
                               and_(due, not_(held_people), not_(condition), pending),
-                              and_(due, held_people, pending), _label(whole), anonymize=columns))
+                              and_(due, held_people, pending) if people else false(), _label(whole),
+                              anonymize=columns))
     if item.column_covers:
         column_work = _column_work(conditions, item, table, sql_table, due, held_people, dialect, whole)
         if column_work is not None:
