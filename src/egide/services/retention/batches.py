@@ -21,16 +21,20 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
     case,
     delete,
     func,
     insert,
     literal,
     select,
+    true,
     update,
 )
 
-from sqlalchemy.sql.elements import False_
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement, False_
 
 from egide.domain.retention import Action
 from egide.services.retention.anonymize import period_text, value
@@ -49,38 +53,104 @@ class Batch:
 
 def run_batch(connection: Connection, database: Any, conditions: Conditions, work: Work, batch_size: int,
               keyring: Any, run_id: str, after: Any = None) -> Batch:
-    """Process one batch of ``work``: the first ``batch_size`` matching keys after ``after``, in
-    key order (a one-column key walks its index forward, so no batch scans again the rows the
-    previous ones passed over)."""
+    """Process one batch of ``work``: the first ``batch_size`` matching rows after the key ``after``,
+    in key order. With a one-column key the batch is a key range, ``key > after AND key <= bound``,
+    where ``bound`` is the key of the batch's last matching row (``ORDER BY key OFFSET n-1 LIMIT 1``):
+    no list of keys travels, and no batch scans again what the previous ones passed over."""
     sql_table = conditions.tables[work.table]
     keys = primary_key(conditions, work.table)
     ordered = [sql_table.c[k] for k in keys]
-    condition = work.condition if after is None or len(keys) > 1 else and_(ordered[0] > after, work.condition)
     if work.action is Action.archive:
+        condition = work.condition if after is None or len(keys) > 1 else and_(ordered[0] > after, work.condition)
         moved, examples, last = move_batch(connection, database, conditions, work.table, work.rule, condition,
                                            ordered, batch_size)
         return Batch(moved, moved, examples, last)
-    chosen = [tuple(r) if len(keys) > 1 else r[0] for r in connection.execute(
-        select(*ordered).where(condition).order_by(*ordered).limit(batch_size))]
-    if not chosen:
+    if len(keys) == 1 and not work.aggregate and connection.dialect.name == "postgresql":
+        return _in_one_statement(connection, sql_table, ordered[0], work, after, batch_size, keyring)
+    if len(keys) == 1:
+        rows, selected, last, examples = _key_range(connection, ordered[0], work.condition, after, batch_size)
+    else:
+        rows, selected, last, examples = _key_list(connection, sql_table, keys, work.condition, batch_size)
+    if selected == 0:
         return Batch(0, 0, [], after)
-    rows = tuple_in(sql_table, keys, chosen)
-    examples = [",".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in chosen[:3]]
-    last = chosen[-1] if len(keys) == 1 else None
+    chosen = and_(rows, work.condition)
     if work.action is Action.delete:
         if work.aggregate:
-            _aggregate(connection, database, sql_table, and_(rows, work.condition), run_id)
-        changed = connection.execute(delete(sql_table).where(rows, work.condition)).rowcount or 0
-        return Batch(len(chosen), changed, examples, last)
+            _aggregate(connection, database, sql_table, chosen, run_id)
+        changed = connection.execute(delete(sql_table).where(chosen)).rowcount or 0
+        return Batch(selected, changed, examples, last)
     dialect = connection.dialect.name
     values = {}
     for anon in work.anonymize:
-        new = value(connection, sql_table, anon, rows, keyring, dialect)
+        new = value(connection, sql_table, anon, chosen, keyring, dialect)
         if work.action is Action.anonymize_columns:
             new = case((work.column_due[anon.column], new), else_=sql_table.c[anon.column])
         values[anon.column] = new
-    changed = connection.execute(update(sql_table).where(rows).values(values)).rowcount or 0
-    return Batch(len(chosen), changed, examples, last)
+    changed = connection.execute(update(sql_table).where(chosen).values(values)).rowcount or 0
+    return Batch(selected, changed, examples, last)
+
+
+class _ArrayOf(ColumnElement[Any]):
+    """PostgreSQL's ``ARRAY(SELECT ...)``: the subquery runs once (an InitPlan), its keys then
+    found through the primary key's index."""
+
+    inherit_cache = True
+
+    def __init__(self, query: Any) -> None:
+        self.query = query
+        self.type = ARRAY(query.selected_columns[0].type)
+
+
+@compiles(_ArrayOf, "postgresql")
+def _array_of(element: _ArrayOf, compiler: Any, **kw: Any) -> str:
+    return f"ARRAY({compiler.process(element.query, **kw)})"
+
+
+def _in_one_statement(connection: Connection, sql_table: Any, key: Any, work: Work, after: Any, batch_size: int,
+                      keyring: Any) -> Batch:
+    """PostgreSQL, one statement a batch: ``DELETE (UPDATE) ... WHERE key = ANY(ARRAY(SELECT key ...
+    WHERE <due> AND key > after ORDER BY key LIMIT n)) RETURNING key``."""
+    start = key > after if after is not None else true()
+    keys = select(key).where(start, work.condition).order_by(key).limit(batch_size).correlate(None)
+    chosen = key == any_(_ArrayOf(keys))
+    if work.action is Action.delete:
+        statement: Any = delete(sql_table).where(chosen)
+    else:
+        values = {}
+        for anon in work.anonymize:
+            new = value(connection, sql_table, anon, chosen, keyring, "postgresql")
+            if work.action is Action.anonymize_columns:
+                new = case((work.column_due[anon.column], new), else_=sql_table.c[anon.column])
+            values[anon.column] = new
+        statement = update(sql_table).where(chosen).values(values)
+    done = sorted(k for (k,) in connection.execute(statement.returning(key)))
+    return Batch(len(done), len(done), [str(k) for k in done[:3]], done[-1] if done else after)
+
+
+def _key_range(connection: Connection, key: Any, condition: Any, after: Any,
+               batch_size: int) -> tuple[Any, int, Any, list[str]]:
+    """(the batch's rows as a key range, how many, its last key, example keys)."""
+    start = key > after if after is not None else true()
+    matching = and_(start, condition)
+    examples = [str(k) for (k,) in connection.execute(select(key).where(matching).order_by(key).limit(3))] \
+        if after is None else []
+    if after is None and not examples:
+        return start, 0, after, []
+    bound = connection.execute(select(key).where(matching).order_by(key).offset(batch_size - 1).limit(1)) \
+        .scalar_one_or_none()
+    if bound is None:  # fewer than a batch left: all of them, and the step ends
+        return start, batch_size - 1, after, examples
+    return and_(start, key <= bound), batch_size, bound, examples
+
+
+def _key_list(connection: Connection, sql_table: Any, keys: list[str], condition: Any,
+              batch_size: int) -> tuple[Any, int, Any, list[str]]:
+    """A composite key: the batch's keys, listed (row values)."""
+    ordered = [sql_table.c[k] for k in keys]
+    chosen = [tuple(r) for r in connection.execute(select(*ordered).where(condition).order_by(*ordered)
+                                                   .limit(batch_size))]
+    examples = [",".join(map(str, c)) for c in chosen[:3]]
+    return tuple_in(sql_table, keys, chosen), len(chosen), None, examples
 
 
 def _aggregate(connection: Connection, database: Any, sql_table: Any, rows: Any, run_id: str) -> int:
