@@ -26,6 +26,7 @@ from egide.services.request_runner import CompanyDatabase
 from egide.services.retention.recontact import (
     answer_recontact,
     apply_keep_answers,
+    awaiting_answer,
     contact_of_token,
     due_for_recontact,
     record_contacts,
@@ -107,6 +108,7 @@ def test_contacts_are_recorded_once_per_cycle_with_an_audit_event_and_a_notice(a
     assert _due(desk, register, company) == []  # contacted: not listed again while the answer is awaited
     again = record_contacts(desk, register, [company], public_url=PUBLIC)
     assert again.contacts == []
+    assert list(awaiting_answer(app.store, "prospect-data", "shop", "prospects")) == ['["1"]']
     notices = sorted((tmp_path / "outbox").glob("*.eml"))
     assert len(notices) == 2
     message = email.message_from_bytes(notices[0].read_bytes(), policy=policy.default)

@@ -355,6 +355,14 @@ def _move_clocks(engine: Engine, target: RecontactTarget, contacts: list[Contact
         connection.execute(statement, params)
 
 
+def awaiting_answer(store: Any, rule: str, dataset: str, table: str) -> dict[str, datetime]:
+    """Row key -> when the person was contacted, for contacts still without an answer: what a
+    retention plan would keep for a grace period (not done yet: see docs/retention.md)."""
+    with store.unit_of_work(read_only=True) as uow:
+        latest = uow.recontacts.latest(rule, dataset, table)
+    return {key: c.contacted_at for key, c in latest.items() if c.answer is None}
+
+
 def keep_answers(desk: RequestDesk, rule: str, dataset: str, table: str) -> dict[str, datetime]:
     """Row key -> the latest keep answer (naive UTC): for a clock column a keep answer cannot move."""
     with desk.store.unit_of_work(read_only=True) as uow:
