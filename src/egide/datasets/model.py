@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
-from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -130,6 +130,28 @@ class Column(_Model):
         return table, column
 
 
+class SummaryGroup(_Model):
+    """A column the summary groups by; a date may be generalized to its month or year."""
+
+    column: Name
+    generalize: Literal["month", "year"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: Any) -> Any:
+        return {"column": value} if isinstance(value, str) else value
+
+
+class Summary(_Model):
+    """Non-identifying aggregates a retention run adds to before the rows go, when the deciding
+    rule says aggregate_before_delete (INSERT ... SELECT ... GROUP BY in the delete's transaction)."""
+
+    table: Name = Field(description="The summary table, created by Egide in the same database if missing.")
+    group_by: list[SummaryGroup] = Field(min_length=1, description="Columns to group by, e.g. "
+                                         "[{column: ordered_at, generalize: month}, status].")
+    sums: list[Name] = Field(default_factory=list, description="Numeric columns summed (e.g. total_cents).")
+
+
 class Table(_Model):
     """One table of the database, the register activities it serves and its columns."""
 
@@ -146,6 +168,8 @@ class Table(_Model):
     erasure: ErasureStrategy | None = Field(
         None, description="The default erasure strategy of the table's personal columns (e.g. delete_row).")
     columns: list[Column] = Field(min_length=1, description="The columns Egide needs to know about.")
+    summary: Summary | None = Field(
+        None, description="Aggregates kept when retention deletes rows under a rule with aggregate_before_delete.")
 
     @field_validator("primary_key", mode="before")
     @classmethod
@@ -283,6 +307,9 @@ class Dataset(_Model):
     database_url_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")] | None = Field(
         None, description="The environment variable holding the database's SQLAlchemy URL "
                           "(the URL stays out of the file: it may hold a password).")
+    archive_url_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")] | None = Field(
+        None, description="The environment variable holding the SQLAlchemy URL of the archive database (retention "
+                          "rules with action archive). Absent: a sibling SQLite file beside an SQLite database.")
     tables: list[Table] = Field(default_factory=list)
     log_directories: list[LogDirectory] = Field(default_factory=list)
     manual: list[ManualSource] = Field(

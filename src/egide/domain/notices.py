@@ -24,6 +24,7 @@ class NoticeKind(str, Enum):
     fee = "fee"  # art. 12(5)(a): a reasonable fee instead of a refusal; pay or withdraw; the right to complain
     restriction_lifting = "restriction_lifting"  # art. 18(3): told before the restriction is lifted
     recipient = "recipient"  # art. 19: to a recipient of the data, not to the person
+    recontact = "recontact"  # retention: before the data goes, keep me or forget me (not a request's)
 
 
 @dataclass(frozen=True)

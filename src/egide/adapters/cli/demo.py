@@ -148,3 +148,17 @@ def _requests_tour(app_, directory: Path) -> None:  # type: ignore[no-untyped-de
             if path.suffix == ".html":
                 typer.echo(f"      report: {path}")
     typer.echo(f"   notices to the person (readable .eml files): {directory / 'outbox'}")
+    _retention_line(app_, active.loaded.register, databases)
+
+
+def _retention_line(app_, register, databases) -> None:  # type: ignore[no-untyped-def]
+    """What retention would do on the shop today (a dry run: nothing changes)."""
+    from egide.services.retention import plan_retention
+
+    plan = plan_retention(app_.store, register, databases)
+    totals: dict[str, int] = {}
+    for count in plan.counts:
+        totals[count.action.value] = totals.get(count.action.value, 0) + count.rows
+    shown = ", ".join(f"{n} to {action.replace('_', ' ')}" for action, n in totals.items() if n) or "nothing due"
+    typer.echo(f"   retention plan today: {shown} (details: egide retention plan --dataset "
+               f"{examples_dir().parent / 'datasets' / 'shop.yaml'})")

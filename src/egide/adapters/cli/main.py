@@ -36,6 +36,9 @@ app.add_typer(job_commands.jobs_app, name="jobs")
 app.command()(job_commands.worker)
 app.add_typer(task_commands.app, name="task")
 consent_commands.subject_app.add_typer(contract_commands.app, name="contract")
+from egide.adapters.cli import retention_commands  # noqa: E402
+
+app.add_typer(retention_commands.app, name="retention")
 app.command()(demo)
 app.command()(consent_commands.decide)
 app.command()(consent_commands.serve)

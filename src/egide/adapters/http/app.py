@@ -7,7 +7,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
 from egide import __version__
-from egide.adapters.http import consent_routes, decision_routes, marketing_routes, recipient_routes, request_routes
+from egide.adapters.http import (
+    consent_routes,
+    decision_routes,
+    marketing_routes,
+    recipient_routes,
+    request_routes,
+    retention_routes,
+)
 from egide.adapters.http.fast_path import CachedDecisions
 from egide.adapters.http.errors import egide_error_handler, validation_error_handler
 from egide.adapters.http.middleware import BodyLimit, SecurityHeaders
@@ -35,6 +42,7 @@ def create_app(egide: App, jobs: object | None = None) -> FastAPI:
     api.include_router(request_routes.public)
     api.include_router(request_routes.desk)
     api.include_router(recipient_routes.router)
+    api.include_router(retention_routes.router)
     try:
         from egide.adapters.http import banner_routes
     except ImportError:  # the banner ships in the same package; absent only in a partial checkout

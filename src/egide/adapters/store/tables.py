@@ -442,3 +442,81 @@ restriction_lifts = Table(
     UniqueConstraint("restriction_id"),
     Index("ix_restriction_lifts_pending", "lifted_at", "lift_on"),
 )
+
+
+# --- retention: people re-contacted before their data goes, and their answers (revision 0009) ---
+
+recontact_contacts = Table(
+    "recontact_contacts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),  # RC-1A2B3C4D, in the notice's subject
+    Column("rule", String(100), nullable=False),  # the register's retention rule key
+    Column("dataset", String(100), nullable=False),
+    Column("table_name", String(128), nullable=False),
+    Column("row_key", String(300), nullable=False),  # JSON list of the row's primary-key values
+    Column("clock_at", DateTime, nullable=False),  # the clock when contacted: one contact per cycle
+    Column("language", String(2), nullable=False),
+    Column("sealed_to", LargeBinary, nullable=True),  # the address written to (none: no email column)
+    Column("contacted_at", DateTime, nullable=False),
+    Column("notified_at", DateTime, nullable=True),
+    Column("transport", String(20), nullable=True),  # smtp | outbox
+    Column("error", Text, nullable=True),
+    Column("answer", String(10), nullable=True),  # keep | forget
+    Column("answered_at", DateTime, nullable=True),
+    Column("answered_by", String(200), nullable=True),  # data_subject (the signed link) or a staff actor
+    Column("request_reference", String(20), nullable=True),  # forget: the erasure request opened
+    Column("clock_moved_at", DateTime, nullable=True),  # keep: when the row's clock column was set to answered_at
+    UniqueConstraint("rule", "dataset", "table_name", "row_key", "clock_at"),
+    Index("ix_recontact_contacts_row", "rule", "dataset", "table_name", "row_key"),
+)
+
+# --- retention (revision 0007) -------------------------------------------------------------
+
+retention_runs = Table(
+    "retention_runs",
+    metadata,
+    Column("id", String(40), primary_key=True),  # ret-20260101T000000-xxxx
+    Column("at", DateTime, nullable=False),  # the instant the rules are applied at
+    Column("status", String(20), nullable=False),  # running | done
+    Column("actor", String(200), nullable=False),
+    Column("batch_size", Integer, nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Column("summary", Text, nullable=True),  # JSON: counts per rule, table and action; never data
+    Index("ix_retention_runs_status", "status"),
+)
+
+retention_batches = Table(
+    "retention_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), ForeignKey("retention_runs.id"), nullable=False),
+    Column("step", String(300), nullable=False),  # dataset/table/action
+    Column("seq", Integer, nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("lock_ms", Integer, nullable=False),  # how long the batch's transaction lasted
+    Column("finished_at", DateTime, nullable=False),
+    Column("done", Boolean, nullable=False, default=False),  # the step's last batch
+    UniqueConstraint("run_id", "step", "seq"),
+)
+
+retention_holds = Table(
+    "retention_holds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(20), nullable=False),  # person | dataset | table | event
+    Column("dataset", String(100), nullable=True),
+    Column("table_name", String(200), nullable=True),  # a table or a log directory
+    Column("subject_id", String(36), nullable=True),  # person: the data subject (identifiers encrypted there)
+    Column("kind", String(20), nullable=True),
+    Column("lookup_hash", String(64), nullable=True),
+    Column("event", String(40), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("starts_at", DateTime, nullable=False),
+    Column("ends_at", DateTime, nullable=True),
+    Column("ended_at", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)

@@ -17,6 +17,10 @@ from egide.adapters.store.recipient_repositories import RecipientNotices, Webhoo
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
 from egide.adapters.store.task_repositories import Fees, RestrictionLifts, Tasks
+from egide.adapters.store.recontact_repositories import RecontactContacts
+from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
+from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
+from egide.adapters.store.retention_repositories import RetentionRecords
 from egide.domain.clock import Clock
 from egide.domain.errors import ConflictError, StoreError
 
@@ -39,6 +43,8 @@ class UnitOfWork:
     restriction_lifts: RestrictionLifts
     recipient_notices: RecipientNotices
     webhook_calls: WebhookCalls
+    retention: RetentionRecords
+    recontacts: RecontactContacts
 
 
 class Store:
@@ -72,6 +78,8 @@ class Store:
                     restriction_lifts=RestrictionLifts(connection),
                     recipient_notices=RecipientNotices(connection, self.keyring),
                     webhook_calls=WebhookCalls(connection, self.keyring),
+                    retention=RetentionRecords(connection),
+                    recontacts=RecontactContacts(connection, self.keyring),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:

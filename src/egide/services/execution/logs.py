@@ -17,13 +17,14 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from egide.datasets.model import Dataset, LogDirectory, LogErasure
 from egide.domain.identity import Identifier, IdentifierKind
 from egide.services.execution.locate import normalised
 
 REDACTED = "[erased]"
+TEMPORARY_SUFFIX = ".egide"  # a rewrite in progress: .{name}.XXXX.egide beside the file
 
 
 @dataclass(frozen=True)
@@ -102,21 +103,35 @@ def erase_lines(directory: LogDirectory, root: Path | None, identifiers: tuple[I
 
 
 def _rewrite(path: Path, matcher: LineMatcher, erasure: LogErasure) -> int:
+    def erased(line: str) -> str | None:
+        spans = matcher.spans(line)
+        if not spans:
+            return line
+        if erasure is LogErasure.redact:
+            for start, end in sorted(spans, reverse=True):
+                line = line[:start] + REDACTED + line[end:]
+            return line
+        return None
+
+    return rewrite_lines(path, erased)
+
+
+def rewrite_lines(path: Path, transform: Callable[[str], str | None]) -> int:
+    """Rewrite ``path`` atomically through ``transform`` (a line, or None to drop it); the number of
+    lines dropped or changed. Streamed line by line; the new content goes to a temporary file in the
+    same directory, is flushed to disk, then renamed over the old one (mode kept). Nothing changed:
+    the file is left untouched. Any failure removes the temporary file and leaves the old one whole."""
     changed = 0
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".egide", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as out, \
                 path.open(encoding="utf-8", errors="surrogateescape", newline="") as source:
             for line in source:
-                spans = matcher.spans(line)
-                if not spans:
-                    out.write(line)
-                    continue
-                changed += 1
-                if erasure is LogErasure.redact:
-                    for start, end in sorted(spans, reverse=True):
-                        line = line[:start] + REDACTED + line[end:]
-                    out.write(line)
+                kept = transform(line)
+                if kept != line:
+                    changed += 1
+                if kept is not None:
+                    out.write(kept)
             out.flush()
             os.fsync(out.fileno())
         if not changed:
@@ -124,7 +139,7 @@ def _rewrite(path: Path, matcher: LineMatcher, erasure: LogErasure) -> int:
             return 0
         os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
-        _sync_directory(path.parent)
+        sync_directory(path.parent)
         return changed
     except BaseException:
         if os.path.exists(temporary):
@@ -132,7 +147,7 @@ def _rewrite(path: Path, matcher: LineMatcher, erasure: LogErasure) -> int:
         raise
 
 
-def _sync_directory(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:  # a platform that cannot open directories
