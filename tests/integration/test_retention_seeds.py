@@ -209,3 +209,22 @@ def test_004_inactive_accounts_are_anonymized_once_and_only_once(app, company, t
     again = run_retention(app.store, register, [db], five)
     assert counts(again).get(("customers", "anonymize"), 0) == 0
     assert row(company, shop.CUSTOMERS, PERSON) == customer
+
+
+def test_a_rule_that_cannot_date_a_table_keeps_its_rows_and_the_plan_says_why(app, company, tmp_path):
+    register = with_rules(seed_rules("002-okasio.yaml", ["prospect-data"], ["prospecting"]) +
+                          seed_rules("004-bureau24.yaml", ["contact_request_resolved"], ["prospecting"]))
+    add_prospect(company, PERSON, NOW - timedelta(days=4 * 365))
+    plan = plan_retention(app.store, register, [database(company, tmp_path)], NOW)
+    assert plan.deciding["shop/prospects"]["undated"] == ["contact_request_resolved"]
+    assert any("contact_request_resolved covers prospects" in n for n in plan.notes)
+    run_retention(app.store, register, [database(company, tmp_path)], NOW)
+    assert row(company, shop.PROSPECTS, PERSON) is not None
+
+
+def test_a_minimum_period_is_never_an_end(app, company, tmp_path):
+    rules = seed_rules("002-okasio.yaml", ["prospect-data"], ["prospecting"])
+    register = with_rules([rules[0].model_copy(update={"minimum": True})])
+    add_prospect(company, PERSON, NOW - timedelta(days=10 * 365))
+    run_retention(app.store, register, [database(company, tmp_path)], NOW)
+    assert row(company, shop.PROSPECTS, PERSON) is not None
