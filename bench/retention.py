@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -192,6 +193,7 @@ def main() -> None:
     finally:
         app.close()
         engine.dispose()
+        shutil.rmtree(work, ignore_errors=True)  # Egide's own store for the run (SQLite) and its keys
         if not args.keep:
             with admin.connect() as c:
                 c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
