@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "registers"
 SEEDS = ROOT.parent / "shared" / "seeds"
 POSTGRES_URL = os.environ.get("EGIDE_TEST_POSTGRES_URL")
+MARIADB_URL = os.environ.get("EGIDE_TEST_MARIADB_URL")  # a company database, e.g. mysql+pymysql://root@127.0.0.1:3306/test
 
 
 def _postgres_or_skip() -> str:
@@ -54,6 +55,33 @@ def postgres_url() -> Iterator[str]:
     yield f"{base}{separator}options=-csearch_path%3D{schema}"
     with admin.connect() as c:
         c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def mariadb_url() -> Iterator[str]:
+    """A URL on a fresh database of the MariaDB/MySQL server named by EGIDE_TEST_MARIADB_URL (a company
+    database: Egide's own store runs on SQLite or PostgreSQL), dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not MARIADB_URL:
+        if os.environ.get("CI"):
+            pytest.fail("EGIDE_TEST_MARIADB_URL is not set under CI: the MariaDB tests must run")
+        pytest.skip("MariaDB tests need EGIDE_TEST_MARIADB_URL (e.g. mysql+pymysql://root@127.0.0.1:3306/test)")
+    name = f"egide_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(MARIADB_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        admin.dispose()
+        if os.environ.get("CI"):
+            pytest.fail(f"MariaDB at {MARIADB_URL} is not reachable under CI: {exc}")
+        pytest.skip(f"MariaDB at {MARIADB_URL} is not reachable: {exc}")
+    yield make_url(MARIADB_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(text(f"DROP DATABASE `{name}`"))
     admin.dispose()
 
 

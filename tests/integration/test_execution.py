@@ -51,9 +51,11 @@ def store(tmp_path: Path) -> Iterator[App]:
     app.close()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
 def company(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    target = str(tmp_path / "shop.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    """The company's database: SQLite, PostgreSQL and MariaDB (any SQLAlchemy URL)."""
+    target = (str(tmp_path / "shop.db") if request.param == "sqlite"
+              else request.getfixturevalue(f"{request.param}_url"))
     engine = company_engine(target)
     build(engine, tmp_path)
     yield engine

@@ -190,7 +190,8 @@ def keep_condition(rule: KeepRule, sql_table: SqlTable, location: Location, now:
     condition: ColumnElement[bool] = true()
     if rule.only_where is not None:
         flag = sql_table.c[rule.only_where]
-        condition = flag.is_(True) if _is_boolean(flag) else flag.is_not(None)
+        condition = (flag.is_(True) if _is_boolean(flag) else flag != 0 if _is_mysql_flag(flag)
+                     else flag.is_not(None))
     cutoff = rule.cutoff(now)
     if cutoff is None:
         return condition
@@ -317,6 +318,11 @@ def _is_boolean(col: Any) -> bool:
         return col.type.python_type is bool
     except NotImplementedError:
         return False
+
+
+def _is_mysql_flag(col: Any) -> bool:
+    """MariaDB and MySQL store a BOOLEAN as TINYINT(1), and reflection reads it back as an integer."""
+    return type(col.type).__name__ == "TINYINT" and getattr(col.type, "display_width", None) == 1
 
 
 def _as_time(value: Any) -> date | datetime:
