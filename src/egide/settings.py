@@ -97,6 +97,24 @@ class Settings(BaseSettings):
         description="Time of day (HH:MM, UTC) the daily jobs run (e.g. retention).")
     jobs_poll_seconds: float = Field(
         2.0, gt=0, le=3600, description="How often the in-process runner looks for queued jobs, in seconds.")
+    breach_authority_deadline_hours: int = Field(
+        72, gt=0, le=720,
+        description="Hours from the moment a personal data breach became known to notify the supervisory "
+                    "authority (GDPR art. 33(1): 72).")
+    breach_high_risk_categories: list[str] = Field(
+        ["national_identifier", "identity_document", "credentials", "economic_financial", "health", "biometric",
+         "genetic", "racial_or_ethnic_origin", "political_opinions", "religious_beliefs", "trade_union_membership",
+         "sex_life_or_orientation", "criminal_offences"],
+        description="Data categories whose breach is presumed a high risk: the people must be told (art. 34) "
+                    "unless an art. 34(3) exemption is recorded. See docs/breaches.md for the categories.")
+    breach_high_risk_people: int | None = Field(
+        None, ge=1,
+        description="Number of people from which a breach is presumed a high risk (art. 34); unset: no number "
+                    "makes the risk high by itself.")
+    audit_retention_months: int = Field(
+        12, ge=6, le=12,
+        description="Months the audit trail is kept (6 to 12, the CNIL's logging recommendation); "
+                    "`egide audit purge` deletes older events and keeps a signed anchor.")
 
     @classmethod
     def settings_customise_sources(

@@ -520,3 +520,47 @@ retention_holds = Table(
     Column("ended_at", DateTime, nullable=True),
     Column("created_at", DateTime, nullable=False),
 )
+
+# --- breach register (art. 33/34) and the audit trail's signed anchor (revision 0012) ---------
+
+breaches = Table(
+    "breaches",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),
+    Column("natures", String(100), nullable=False),  # comma-separated: confidentiality,integrity,availability
+    Column("origin", String(30), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("data_categories", Text, nullable=False),  # JSON list
+    Column("subject_categories", Text, nullable=False),  # JSON list
+    Column("approx_subjects", Integer, nullable=False),
+    Column("approx_records", Integer, nullable=False),
+    Column("consequences", Text, nullable=False),
+    Column("measures", Text, nullable=False),
+    Column("occurred_at", DateTime, nullable=True),
+    Column("ended_at", DateTime, nullable=True),
+    Column("became_known_at", DateTime, nullable=False),
+    Column("risk", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("resolved_at", DateTime, nullable=True),
+    Column("authority_notified_at", DateTime, nullable=True),
+    Column("authority_reference", String(200), nullable=True),
+    Column("delay_reasons", Text, nullable=True),
+    Column("people_told_at", DateTime, nullable=True),
+    Column("people_told_how", Text, nullable=True),
+    Column("people_exemption", Text, nullable=True),
+    Column("hold_id", Integer, nullable=True),  # the security_incident hold placed while it is open
+    Column("recorded_at", DateTime, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+)
+
+audit_anchor = Table(
+    "audit_anchor",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), nullable=False),  # the last event purged
+    Column("hash", String(64), nullable=False),
+    Column("cutoff", DateTime, nullable=False),
+    Column("purged_at", DateTime, nullable=False),
+    Column("signature", String(100), nullable=False),
+)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from egide.adapters.keyring import Keyring
+from egide.adapters.store.breach_repositories import AuditAnchors, BreachRecords
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.execution_repositories import ExecutionRecords
 from egide.adapters.store.recipient_repositories import RecipientNotices, WebhookCalls
@@ -45,6 +46,8 @@ class UnitOfWork:
     webhook_calls: WebhookCalls
     retention: RetentionRecords
     recontacts: RecontactContacts
+    breaches: BreachRecords
+    audit_anchors: AuditAnchors
 
 
 class Store:
@@ -80,6 +83,8 @@ class Store:
                     webhook_calls=WebhookCalls(connection, self.keyring),
                     retention=RetentionRecords(connection),
                     recontacts=RecontactContacts(connection, self.keyring),
+                    breaches=BreachRecords(connection),
+                    audit_anchors=AuditAnchors(connection),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:
