@@ -97,6 +97,14 @@ class Settings(BaseSettings):
         description="Time of day (HH:MM, UTC) the daily jobs run (e.g. retention).")
     jobs_poll_seconds: float = Field(
         2.0, gt=0, le=3600, description="How often the in-process runner looks for queued jobs, in seconds.")
+    console_session_idle_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="A console session ends after this many minutes without a page seen.")
+    console_session_hours: int = Field(
+        12, ge=1, le=7 * 24, description="A console session ends this many hours after sign-in, active or not.")
+    sign_in_lockout_attempts: int = Field(
+        5, ge=3, le=100, description="Consecutive failed sign-ins that lock an account name (CNIL 2022).")
+    sign_in_lockout_minutes: int = Field(
+        15, ge=1, le=24 * 60, description="How long an account name stays locked after its last failed sign-in.")
     breach_authority_deadline_hours: int = Field(
         72, gt=0, le=720,
         description="Hours from the moment a personal data breach became known to notify the supervisory "

@@ -564,3 +564,55 @@ audit_anchor = Table(
     Column("purged_at", DateTime, nullable=False),
     Column("signature", String(100), nullable=False),
 )
+
+# --- staff accounts, console sessions, API keys (revision 0010) ---
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),  # normalised: lower case
+    Column("role", String(20), nullable=False),  # admin | dpo | agent | auditor
+    Column("password_hash", String(300), nullable=False),  # argon2id, with its parameters and salt
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+    Column("last_sign_in_at", DateTime, nullable=True),
+)
+
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),  # as typed (normalised), known or not: the lockout counts both
+    Column("at", DateTime, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_sign_in_attempts_username_at", "username", "at"),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the cookie's token; the token is never stored
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # absolute end; idle expiry is computed from last_seen_at
+    Column("ended_at", DateTime, nullable=True),
+    Index("ix_console_sessions_account_id", "account_id"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("prefix", String(20), nullable=False, unique=True),  # shown in lists and in the key itself
+    Column("secret_sha256", String(64), nullable=False),  # the key is 256 random bits: SHA-256 suffices
+    Column("name", String(200), nullable=False),
+    Column("scopes", String(300), nullable=False),  # space-separated names of domain.accounts.API_SCOPES
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+)

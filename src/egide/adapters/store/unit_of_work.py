@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from egide.adapters.keyring import Keyring
+from egide.adapters.store.account_repositories import AccountRecords
 from egide.adapters.store.breach_repositories import AuditAnchors, BreachRecords
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.execution_repositories import ExecutionRecords
@@ -46,6 +47,7 @@ class UnitOfWork:
     webhook_calls: WebhookCalls
     retention: RetentionRecords
     recontacts: RecontactContacts
+    staff: AccountRecords
     breaches: BreachRecords
     audit_anchors: AuditAnchors
 
@@ -83,6 +85,7 @@ class Store:
                     webhook_calls=WebhookCalls(connection, self.keyring),
                     retention=RetentionRecords(connection),
                     recontacts=RecontactContacts(connection, self.keyring),
+                    staff=AccountRecords(connection),
                     breaches=BreachRecords(connection),
                     audit_anchors=AuditAnchors(connection),
                 )
