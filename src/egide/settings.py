@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     jobs_daily_at: str = Field(
         "03:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="Time of day (HH:MM, UTC) the daily jobs run (e.g. retention).")
+    export_available_days: int = Field(
+        7, ge=1, le=90, description="How long a request's access report and export stay downloadable from the "
+        "privacy centre after the answer, in days; then the daily job `privacy_centre.purge_exports` deletes them.")
     jobs_poll_seconds: float = Field(
         2.0, gt=0, le=3600, description="How often the in-process runner looks for queued jobs, in seconds.")
     console_session_idle_minutes: int = Field(

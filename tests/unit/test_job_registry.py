@@ -28,7 +28,7 @@ def test_the_daily_time_becomes_a_cron_line():
 def test_a_daily_job_is_one_line_and_listed_with_the_daily_jobs():
     registry = builtin_jobs()
     registry.daily("retention.run", lambda app: None)
-    assert [s.name for s in registry.daily_jobs] == ["retention.run"]
+    assert [s.name for s in registry.daily_jobs] == ["privacy_centre.purge_exports", "retention.run"]
     assert registry.get("retention.run").queue == "maintenance"
     assert not registry.get("request.run").daily
 

@@ -17,6 +17,7 @@ HTTP_STATUS = {
     "store": 503,
     "unauthorised": 401,
     "too_large": 413,
+    "rate_limited": 429,
 }
 
 
