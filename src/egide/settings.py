@@ -40,6 +40,12 @@ class Settings(BaseSettings):
         description="Base64 of 32 bytes: the AES-256-GCM key that encrypts identifiers at rest. "
         "Default: the file keys/encryption.key in data_dir, created by `egide init`. Never stored in the database.",
     )
+    master_key: SecretStr | None = Field(
+        None,
+        description="Base64 of 32 bytes: the master key that wraps each person's own key (erasure destroys "
+        "that key). Default: the file keys/master.key in data_dir if present, else the encryption key. "
+        "Rotate it with `egide keys rotate`. Never stored in the database.",
+    )
     lookup_key: SecretStr | None = Field(
         None,
         description="Base64 of 32 bytes: the HMAC-SHA256 key for identifier lookups. "

@@ -39,6 +39,9 @@ consent_commands.subject_app.add_typer(contract_commands.app, name="contract")
 from egide.adapters.cli import retention_commands  # noqa: E402
 
 app.add_typer(retention_commands.app, name="retention")
+from egide.adapters.cli import key_commands  # noqa: E402
+
+app.add_typer(key_commands.app, name="keys")
 from egide.adapters.cli import breach_commands  # noqa: E402
 
 app.add_typer(breach_commands.app, name="breach")

@@ -67,6 +67,19 @@ subject_identifiers = Table(
     Index("ix_subject_identifiers_lookup", "kind", "lookup_hash"),
 )
 
+# One data key per person (revision 0013), stored only wrapped by the master key (never in clear):
+# values sealed for the person (identifiers, request texts) use it; erasure destroys it.
+subject_keys = Table(
+    "subject_keys",
+    metadata,
+    Column("subject_id", String(36), primary_key=True),
+    Column("key_id", LargeBinary, nullable=False),  # 8 random bytes, copied into every value sealed with it
+    Column("wrapped_key", LargeBinary, nullable=True),  # NULL once destroyed
+    Column("master_id", String(16), nullable=True),  # fingerprint of the master key that wrapped it
+    Column("created_at", DateTime, nullable=False),
+    Column("destroyed_at", DateTime, nullable=True),
+)
+
 audit_events = Table(
     "audit_events",
     metadata,

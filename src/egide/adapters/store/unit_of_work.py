@@ -23,6 +23,7 @@ from egide.adapters.store.recontact_repositories import RecontactContacts
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
 from egide.adapters.store.retention_repositories import RetentionRecords
+from egide.adapters.store.subject_key_repositories import SubjectKeys
 from egide.domain.clock import Clock
 from egide.domain.errors import ConflictError, StoreError
 
@@ -48,6 +49,7 @@ class UnitOfWork:
     retention: RetentionRecords
     recontacts: RecontactContacts
     staff: AccountRecords
+    subject_keys: SubjectKeys
     breaches: BreachRecords
     audit_anchors: AuditAnchors
 
@@ -86,6 +88,7 @@ class Store:
                     retention=RetentionRecords(connection),
                     recontacts=RecontactContacts(connection, self.keyring),
                     staff=AccountRecords(connection),
+                    subject_keys=SubjectKeys(connection, self.keyring),
                     breaches=BreachRecords(connection),
                     audit_anchors=AuditAnchors(connection),
                 )
