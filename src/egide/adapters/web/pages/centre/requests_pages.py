@@ -90,8 +90,9 @@ def request_page(request: Request, reference: str,
         view = centre_request(request_desk(app, actor=ACTOR), reference, token, requests_dir(app), available_for(app))
     except EgideError as error:
         return error_page(request, error)
+    link = str(request.base_url).rstrip("/") + _link(reference, token)
     return render(request, "centre/request.html", {"view": view, "token": token, "new": bool(new),
-                                                   "done": done, "link": _link(reference, token), "error": None},
+                                                   "done": done, "link": link, "error": None},
                   headers=PRIVATE)
 
 
