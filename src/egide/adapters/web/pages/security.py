@@ -193,8 +193,7 @@ def page_headers(request: Request, response: Response) -> None:
     response.headers["referrer-policy"] = "same-origin"
     response.headers["cross-origin-opener-policy"] = "same-origin"
     response.headers["permissions-policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    if request.url.path.startswith("/console") or request.cookies.get(SESSION_COOKIE):
-        response.headers["cache-control"] = "no-store"
+    response.headers.setdefault("cache-control", "no-store")  # pages may show personal data: never cached
     response.headers.setdefault("vary", "Cookie, Accept-Language")
 
 
