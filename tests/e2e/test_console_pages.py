@@ -290,3 +290,36 @@ def test_the_dpo_approves_an_answered_request_once_and_the_approval_is_shown(con
     assert "Answer approved by console:dpo" in page and "Voici vos données." in page
     approved = console_queries.audit_events(app.store, action="request.answer_approved")
     assert len(approved) == 1 and "Voici" not in str(approved[0].payload)
+
+
+def test_the_retention_page_shows_the_plan_of_the_shop_at_a_date_in_counts_only(tmp_path, database_url, clock,
+                                                                               monkeypatch) -> None:
+    from egide.bootstrap import build_app, initialise
+    from egide.demo.shop import build_shop
+    from egide.settings import Settings
+    from tests.conftest import EXAMPLES, ROOT
+
+    shop = tmp_path / "shop" / "shop.db"
+    build_shop(shop, customers=40, now=clock.now())
+    monkeypatch.setenv("SHOP_DATABASE_URL", f"sqlite:///{shop}")
+    monkeypatch.delenv("SHOP_ARCHIVE_URL", raising=False)
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url, actor="test",
+                        datasets=[ROOT / "examples" / "datasets" / "shop.yaml"])
+    initialise(settings)
+    app = build_app(settings, clock=clock)
+    try:
+        activate_register(app.store, load_register(EXAMPLES / "002-okasio.yaml"), "test")
+        app.registers.refresh()
+        accounts.create_account(app.store, username="agent", role="agent", password=PASSWORD, actor="test")
+        with TestClient(create_app(app), base_url="https://testserver") as client:
+            signed = client.post("/console/sign-in", data={
+                "username": "agent", "password": PASSWORD, "next": "/console/",
+                "csrf_token": _csrf(client.get("/console/sign-in").text)}, follow_redirects=False)
+            assert signed.status_code == 303
+            page = client.get("/console/retention", params={"at": "2031-01-31"})
+            assert page.status_code == 200, page.text
+            assert "2031-01-31 00:00 UTC" in page.text and '<table class="plan">' in page.text
+            assert "@example.com" not in page.text  # counts per rule and table, never rows
+            assert client.get("/console/retention", params={"at": "soon"}).status_code == 400
+    finally:
+        app.close()
