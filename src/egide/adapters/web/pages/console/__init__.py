@@ -13,9 +13,6 @@ from fastapi import APIRouter
 from egide.adapters.web.pages.console import audit, breaches, consent, register, requests, retention
 
 MODULES = [requests, register, consent, retention, audit, breaches]
-from egide.adapters.web.pages.console import breaches  # noqa: E402 (the breach register)
-
-MODULES.append(breaches)
 
 router = APIRouter(include_in_schema=False)
 for _module in MODULES:
