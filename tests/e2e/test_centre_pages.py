@@ -239,3 +239,35 @@ def test_preferences_show_this_browsers_choices_and_withdraw_one_in_a_click(app,
         assert again.status_code == 409
         client.cookies.set("egide_consent", _banner_cookie("someoneElsesBrowser_99", {category: True}))
         assert f'data-purpose="cookie:{category}"' not in client.get("/centre/preferences").text
+
+
+def test_a_verified_requester_sees_their_own_consents_and_a_withdrawal_changes_the_decision(centre):
+    from egide.domain.identity import Identifier
+    from egide.services.subjects import find_or_register
+
+    client, app = centre
+    active = app.registers.get()
+    subject = find_or_register(app.store, Identifier.of("email", EMAIL), actor="test")
+    record_choice(app.store, active, choices={"marketing.communications.email": True}, subject_id=subject.id,
+                  actor="test", proof=ConsentProof(channel=ConsentChannel.form, register_version=active.sha256))
+    email = Identifier.of("email", EMAIL)
+    assert app.decisions.decide(email, "marketing.communications.email").decision.outcome.value == "allow"
+    reference, token = submit(client, right="withdraw_consent")
+    before = client.get(f"/centre/requests/{reference}?token={token}")
+    assert 'id="consents"' not in before.text  # not before the code proves who is asking
+    other_reference, other_token = submit(client, right="access", email="dominique.martin@example.com")
+    assert verify(client, reference, token, codes(app)[0]).status_code == 303
+    page = client.get(f"/centre/requests/{reference}?token={token}")
+    assert 'data-purpose="marketing.communications.email"' in page.text and ">donné<" in page.text
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    # another (unverified) request's token cannot withdraw this person's consent
+    refused = client.post(f"/centre/requests/{other_reference}/consents/withdraw",
+                          data={"csrf_token": form_token, "token": other_token,
+                                "purpose": "marketing.communications.email"})
+    assert refused.status_code == 409
+    done = client.post(f"/centre/requests/{reference}/consents/withdraw",
+                       data={"csrf_token": form_token, "token": token, "purpose": "marketing.communications.email"},
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("done=withdrawn")
+    assert ">retiré<" in client.get(done.headers["location"]).text
+    assert app.decisions.decide(email, "marketing.communications.email").decision.outcome.value != "allow"

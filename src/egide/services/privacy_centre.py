@@ -181,9 +181,12 @@ def check_browser_id(browser_id: str | None) -> str:
     return browser_id
 
 
-def preferences(store: StorePort, active: ActiveRegister, browser_id: str) -> list[Preference]:
-    """The current state of every consent purpose and cookie category for this browser."""
-    states = consent_overview(store, active, browser_ids=[check_browser_id(browser_id)])
+def preferences(store: StorePort, active: ActiveRegister, browser_id: str | None = None,
+                subject_id: str | None = None) -> list[Preference]:
+    """The current state of every consent purpose and cookie category for this browser (or this
+    verified data subject)."""
+    browsers = [check_browser_id(browser_id)] if subject_id is None else []
+    states = consent_overview(store, active, browser_ids=browsers, subject_ids=[subject_id] if subject_id else [])
     rows = []
     for purpose, state in states.items():
         event = state.decided_by
@@ -192,17 +195,30 @@ def preferences(store: StorePort, active: ActiveRegister, browser_id: str) -> li
     return rows
 
 
-def withdraw_preference(store: StorePort, active: ActiveRegister, browser_id: str, purpose: str,
-                        proof: ConsentProof, on_change: Callable[..., None] | None = None) -> str:
-    """Withdraw one given consent of this browser; returns the choice id. Nothing given: ConflictError."""
-    current = {p.purpose: p for p in preferences(store, active, browser_id)}
+def withdraw_preference(store: StorePort, active: ActiveRegister, browser_id: str | None, purpose: str,
+                        proof: ConsentProof, on_change: Callable[..., None] | None = None,
+                        subject_id: str | None = None) -> str:
+    """Withdraw one given consent of this browser (or verified data subject); returns the choice id.
+    Nothing in force to withdraw: ConflictError."""
+    current = {p.purpose: p for p in preferences(store, active, browser_id, subject_id)}
     if purpose not in current:
         raise InvalidInputError(f"unknown purpose {purpose!r}", problems=[Problem("not in the register", "purpose")])
     if not current[purpose].withdrawable:
         raise ConflictError(f"there is no consent in force to withdraw for {purpose!r}")
     recorded = record_choice(store, active, choices={purpose: False}, proof=proof, actor="data_subject:centre",
-                             browser_id=browser_id, on_change=on_change)
+                             browser_id=browser_id if subject_id is None else None, subject_id=subject_id,
+                             on_change=on_change)
     return recorded.choice_id
+
+
+def verified_subject(desk: RequestDesk, reference: str, token: str | None) -> str | None:
+    """The data subject of a request whose requester proved their identity (code, agent or document),
+    seen through its status link; None while not verified or once refused. Wrong token: NotFoundError."""
+    with desk.store.unit_of_work(read_only=True) as uow:
+        request = authorised(uow, reference, token)
+    if request.identity_verified_at is None or request.status is RequestStatus.refused:
+        return None
+    return request.subject_id
 
 
 def centre_proof(active: ActiveRegister, ip_truncated: str | None, user_agent: str | None,

@@ -47,13 +47,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "consentement en un clic ; cela ne remet pas en cause ce qui a été fait avant (art. 7(3) RGPD).",
         "centre.prefs_none": "Aucun choix n'a encore été enregistré depuis ce navigateur. Utilisez « Gérer mes cookies » "
                       "pour en faire un.",
-        "centre.prefs_email": "Pour retirer un consentement donné avec votre adresse e-mail (lettre d'information, offres), "
-                       "faites une demande de retrait du consentement : nous vérifierons votre adresse par un code.",
+        "centre.prefs_email": "Pour voir et retirer les consentements donnés avec votre adresse e-mail (lettre "
+                       "d'information, offres), faites une demande de retrait du consentement : une fois votre adresse "
+                       "vérifiée par un code, la page de la demande les affiche, chacun avec son bouton « Retirer ».",
         "centre.purpose": "Finalité",
         "centre.since": "Depuis le",
         "centre.expires": "Expire le",
         "centre.withdraw": "Retirer",
         "centre.withdrawn_ok": "Votre consentement est retiré.",
+        "centre.your_consents": "Vos consentements (identité vérifiée)",
+        "centre.no_consents": "Aucun consentement n'est enregistré pour votre adresse.",
         "centre.status_valid": "donné", "centre.status_refused": "refusé", "centre.status_withdrawn": "retiré",
         "centre.status_expired": "expiré", "centre.status_outdated": "à renouveler", "centre.status_none": "jamais demandé",
         "centre.req_received": "reçue", "centre.req_awaiting_code": "en attente de votre code",
@@ -104,13 +107,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "centre.prefs_intro": "These are the choices recorded from this browser, with their dates. You can withdraw each "
                        "consent in one click; this does not affect what was done before (art. 7(3) GDPR).",
         "centre.prefs_none": "No choice was recorded from this browser yet. Use \"Manage my cookies\" to make one.",
-        "centre.prefs_email": "To withdraw a consent given with your email address (newsletter, offers), make a "
-                       "withdrawal of consent request: we will check your address with a code.",
+        "centre.prefs_email": "To see and withdraw the consents given with your email address (newsletter, offers), "
+                       "make a withdrawal of consent request: once your address is verified with a code, the "
+                       "request's page lists them, each with its Withdraw button.",
         "centre.purpose": "Purpose",
         "centre.since": "Since",
         "centre.expires": "Expires on",
         "centre.withdraw": "Withdraw",
         "centre.withdrawn_ok": "Your consent is withdrawn.",
+        "centre.your_consents": "Your consents (identity verified)",
+        "centre.no_consents": "No consent is recorded for your address.",
         "centre.status_valid": "given", "centre.status_refused": "refused", "centre.status_withdrawn": "withdrawn",
         "centre.status_expired": "expired", "centre.status_outdated": "to renew", "centre.status_none": "never asked",
         "centre.req_received": "received", "centre.req_awaiting_code": "waiting for your code",

@@ -25,7 +25,7 @@ from egide.services.privacy_centre import centre_proof, preferences, withdraw_pr
 router = APIRouter(prefix="/centre", include_in_schema=False, dependencies=[Depends(csrf_protected)])
 
 
-def _label(purpose: str, lang: str) -> str:
+def purpose_label(purpose: str, lang: str) -> str:
     if purpose.startswith("cookie:"):
         texts = CATEGORY_TEXTS.get(purpose.removeprefix("cookie:"))
         return texts[lang][0] if texts else purpose
@@ -37,7 +37,7 @@ def _rows(request: Request, browser_id: str | None) -> list[dict[str, object]]:
         return []
     app = egide(request)
     lang = language(request)
-    return [{"purpose": p.purpose, "label": _label(p.purpose, lang), "status": p.status, "since": p.since,
+    return [{"purpose": p.purpose, "label": purpose_label(p.purpose, lang), "status": p.status, "since": p.since,
              "expires_at": p.expires_at, "withdrawable": p.withdrawable}
             for p in preferences(app.store, active_register(app), browser_id) if p.status != "none"]
 

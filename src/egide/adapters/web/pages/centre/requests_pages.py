@@ -25,12 +25,22 @@ from egide.adapters.web.pages.centre.common import (
     requests_dir,
 )
 from egide.adapters.web.pages.centre.home import rights_offered
+from egide.adapters.web.pages.centre.preferences_pages import purpose_label
 from egide.adapters.web.pages.security import csrf_protected
 from egide.adapters.web.pages.templating import language, render
-from egide.domain.errors import EgideError, NotFoundError
+from egide.domain.consent import truncate_ip
+from egide.domain.errors import ConflictError, EgideError, NotFoundError
 from egide.domain.requests import Channel
 from egide.services import request_identity, request_status, requests
-from egide.services.privacy_centre import centre_request, offered_rights, request_file
+from egide.services.privacy_centre import (
+    centre_proof,
+    centre_request,
+    offered_rights,
+    preferences,
+    request_file,
+    verified_subject,
+    withdraw_preference,
+)
 
 router = APIRouter(prefix="/centre", include_in_schema=False, dependencies=[Depends(csrf_protected)])
 ACTOR = "data_subject:centre"
@@ -92,8 +102,45 @@ def request_page(request: Request, reference: str,
         return error_page(request, error)
     link = str(request.base_url).rstrip("/") + _link(reference, token)
     return render(request, "centre/request.html", {"view": view, "token": token, "new": bool(new),
-                                                   "done": done, "link": link, "error": None},
+                                                   "done": done, "link": link, "error": None,
+                                                   "consents": _consents(request, reference, token)},
                   headers=PRIVATE)
+
+
+def _consents(request: Request, reference: str, token: str) -> list[dict[str, object]] | None:
+    """The verified requester's own consents (by their identity, not this browser), or None."""
+    app = egide(request)
+    subject_id = verified_subject(request_desk(app, actor=ACTOR), reference, token)
+    if subject_id is None:
+        return None
+    lang = language(request)
+    return [{"purpose": p.purpose, "label": purpose_label(p.purpose, lang), "status": p.status, "since": p.since,
+             "expires_at": p.expires_at, "withdrawable": p.withdrawable}
+            for p in preferences(app.store, active_register(app), subject_id=subject_id) if p.status != "none"]
+
+
+@router.post("/requests/{reference}/consents/withdraw", response_class=HTMLResponse)
+async def withdraw_subject_consent_page(request: Request, reference: str) -> Response:
+    """One click: withdraw one consent the verified requester gave (the decision point follows at once)."""
+    form = await request.form()
+    token = str(form.get("token", ""))[:200]
+    purpose = str(form.get("purpose", ""))[:100]
+    app = egide(request)
+    try:
+        desk = _checked(request, form, reference, token, "consent")
+        subject_id = verified_subject(desk, reference, token)
+        if subject_id is None:
+            raise ConflictError("confirm your identity with the emailed code first")
+        active = active_register(app)
+        client = request.client.host if request.client else None
+        proof = centre_proof(active, truncate_ip(client), request.headers.get("user-agent"), language(request))
+        withdraw_preference(app.store, active, None, purpose, proof, on_change=app.decisions.invalidate,
+                            subject_id=subject_id)
+    except NotFoundError as error:
+        return error_page(request, error)
+    except EgideError as error:
+        return _request_error(request, reference, token, error)
+    return RedirectResponse(_link(reference, token, done="withdrawn"), status_code=303, headers=PRIVATE)
 
 
 def _checked(request: Request, form, reference: str, token: str, limit: str):  # type: ignore[no-untyped-def]
@@ -141,7 +188,7 @@ def _request_error(request: Request, reference: str, token: str, error: EgideErr
         return error_page(request, hidden)
     return error_page(request, error, template="centre/request.html",
                       context={"view": view, "token": token, "new": False, "done": "",
-                               "link": _link(reference, token)})
+                               "link": _link(reference, token), "consents": _consents(request, reference, token)})
 
 
 @router.get("/requests/{reference}/files/{dataset}/{name}")
