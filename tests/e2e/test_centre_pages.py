@@ -271,3 +271,29 @@ def test_a_verified_requester_sees_their_own_consents_and_a_withdrawal_changes_t
     assert done.status_code == 303 and done.headers["location"].endswith("done=withdrawn")
     assert ">retiré<" in client.get(done.headers["location"]).text
     assert app.decisions.decide(email, "marketing.communications.email").decision.outcome.value != "allow"
+
+
+def test_an_erasure_answered_shows_the_kept_invoice_explained_on_the_secret_page(app, tmp_path, monkeypatch):
+    import sqlite3
+
+    from egide.adapters.jobs.request_jobs import run_request_job
+    from egide.demo.shop import build_shop
+    from egide.services.request_identity import verify_manually
+    from tests.conftest import ROOT
+
+    db = tmp_path / "shop" / "shop.db"
+    build_shop(db, customers=20)
+    monkeypatch.setenv("SHOP_DATABASE_URL", f"sqlite:///{db}")
+    with sqlite3.connect(db) as c:
+        email = c.execute("SELECT c.email FROM customers c JOIN orders o ON o.customer_id = c.id "
+                          "JOIN invoices i ON i.order_id = o.id ORDER BY c.id LIMIT 1").fetchone()[0]
+    activate_register(app.store, load_register(EXAMPLES / "002-okasio.yaml"), "test")
+    app.registers.refresh()
+    with TestClient(create_app(app), base_url="http://testserver") as client:
+        reference, token = submit(client, right="erasure", email=email)
+        verify_manually(request_desk(app, actor="test"), reference, "signed in to the customer account")
+        run_request_job(app, reference, datasets=[str(ROOT / "examples" / "datasets" / "shop.yaml")])
+        page = client.get(f"/centre/requests/{reference}?token={token}")
+        assert page.status_code == 200 and 'data-status="answered"' in page.text
+        answer = html.unescape(re.search(r'<pre class="answer" id="answer">(.*?)</pre>', page.text, re.S).group(1))
+        assert "invoices" in answer and email not in page.text

@@ -35,7 +35,6 @@ from egide.services import request_identity, request_status, requests
 from egide.services.privacy_centre import (
     centre_proof,
     centre_request,
-    offered_rights,
     preferences,
     request_file,
     verified_subject,
@@ -207,5 +206,3 @@ def request_file_download(request: Request, reference: str, dataset: str, name: 
     return FileResponse(found.path, media_type=found.media_type, filename=name, content_disposition_type=disposition,
                         headers=headers)
 
-
-__all__ = ["router", "offered_rights"]
