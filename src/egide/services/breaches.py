@@ -28,7 +28,8 @@ from egide.domain.breaches import (
     check_people_told,
 )
 from egide.domain.errors import ConfigurationError, ConflictError, InvalidInputError, Problem
-from egide.domain.retention import Hold, HoldScope, check_hold
+from egide.domain.retention import Hold, HoldScope
+from egide.services.retention.holds import end_hold_in, place_hold_in
 
 SECURITY_INCIDENT = "security_incident"
 
@@ -70,18 +71,13 @@ def new_breach(*, natures: list[str], origin: str, description: str, data_catego
 
 
 def _security_hold(breach: Breach, actor: str, at: datetime) -> Hold:
-    hold = Hold(None, HoldScope.event, f"open security incident {breach.reference} (personal data breach)",
+    return Hold(None, HoldScope.event, f"open security incident {breach.reference} (personal data breach)",
                 actor, at, None, event=SECURITY_INCIDENT)
-    check_hold(hold)
-    return hold
 
 
 def _place_hold(uow: Any, breach: Breach, actor: str, at: datetime) -> Breach:
-    stored = uow.retention.add_hold(_security_hold(breach, actor, at), None, at)
-    uow.audit.record(AuditEvent("retention.hold_placed", actor, "legal_hold", str(stored.id), {
-        "scope": "event", "dataset": None, "table": None, "event": SECURITY_INCIDENT, "owner": actor,
-        "starts_at": stored.starts_at.isoformat(), "ends_at": None, "subject_id": None,
-        "breach": breach.reference}))
+    stored = place_hold_in(uow, _security_hold(breach, actor, at), subject_id=None, actor=actor, at=at,
+                           breach=breach.reference)
     return replace(breach, hold_id=stored.id)
 
 
@@ -176,9 +172,7 @@ def resolve_breach(store: Any, reference: str, actor: str = "egide", at: datetim
     with store.unit_of_work() as uow:
         breach = _open(uow, reference)
         if breach.hold_id is not None:
-            uow.retention.end_hold(breach.hold_id, at)
-            uow.audit.record(AuditEvent("retention.hold_ended", actor, "legal_hold", str(breach.hold_id),
-                                        {"breach": breach.reference}))
+            end_hold_in(uow, breach.hold_id, actor=actor, at=at, breach=breach.reference)
         saved = uow.breaches.save(replace(breach, status=Status.resolved, resolved_at=at))
         uow.audit.record(AuditEvent("breach.resolved", actor, "breach", saved.reference, {"at": at.isoformat()}))
     return saved
