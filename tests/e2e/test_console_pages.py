@@ -323,3 +323,13 @@ def test_the_retention_page_shows_the_plan_of_the_shop_at_a_date_in_counts_only(
             assert client.get("/console/retention", params={"at": "soon"}).status_code == 400
     finally:
         app.close()
+
+
+def test_a_guessed_request_reference_shows_a_not_found_page_and_records_no_view(console) -> None:
+    clients, app, _ = console
+    submit(app)
+    page = clients["dpo"].get("/console/requests/DSR-2026-999999")
+    assert page.status_code == 404 and "Cette page n&#39;existe pas." in page.text
+    assert post(clients["dpo"], "/console/requests/DSR-2026-999999/verify", "/console/requests",
+                method="x").status_code == 404
+    assert viewed(app) == []

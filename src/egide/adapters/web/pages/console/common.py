@@ -46,3 +46,8 @@ def acting(request: Request, action: Callable[[], Response],
 def page(request: Request, template: str, context: Mapping[str, Any], status_code: int = 200) -> Response:
     flash = request.query_params.get("done")
     return render(request, template, {"flash": flash, **context}, status_code=status_code)
+
+
+def not_found(request: Request) -> Response:
+    """The console's 404 page (a guessed reference shows nothing but that)."""
+    return render(request, "error.html", {"message_key": "error.not_found"}, status_code=404)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from egide.adapters.web.pages.console.common import acting, done, egide_app, page
 from egide.adapters.web.pages.security import Staff, require
+from egide.domain.errors import EgideError
 from egide.services import register_view
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -57,6 +58,6 @@ def activate_action(request: Request, staff: Activator, text: Text = "",
     def refused(words: str, status: int) -> Response:
         try:
             return _preview_page(request, text, words, status)
-        except Exception:  # the text itself is what was refused: show the register page with the reason
+        except EgideError:  # the text itself is what was refused: the register page says why
             return _register_page(request, words, status)
     return acting(request, change, refused)

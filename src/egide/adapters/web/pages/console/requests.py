@@ -14,9 +14,10 @@ from fastapi.responses import Response
 from egide.adapters.http.dependencies import job_queue
 from egide.adapters.notifications import request_desk
 from egide.adapters.store.console_queries import request_steps
-from egide.adapters.web.pages.console.common import acting, done, egide_app, page
+from egide.adapters.web.pages.console.common import acting, done, egide_app, not_found, page
 from egide.adapters.web.pages.security import Staff, require
 from egide.domain.deadlines import MAX_EXTENSION
+from egide.domain.errors import NotFoundError
 from egide.domain.requests import RefusalGround
 from egide.services import answer_review, request_identity, requests
 from egide.services.request_runner import runnable
@@ -46,12 +47,17 @@ def _request_page(request: Request, staff: Staff, reference: str, error: str | N
 
 @router.get("/requests/{reference}")
 def request_detail_page(request: Request, staff: Reader, reference: str) -> Response:
-    return _request_page(request, staff, reference, queued=request.query_params.get("job"),
-                         sent=request.query_params.get("sent"))
+    try:
+        return _request_page(request, staff, reference, queued=request.query_params.get("job"),
+                             sent=request.query_params.get("sent"))
+    except NotFoundError:
+        return not_found(request)
 
 
 def _act(request: Request, staff: Staff, reference: str, change) -> Response:  # type: ignore[no-untyped-def]
-    return acting(request, change, lambda words, status: _request_page(request, staff, reference, words, status))
+    def refused(words: str, status: int) -> Response:
+        return not_found(request) if status == 404 else _request_page(request, staff, reference, words, status)
+    return acting(request, change, refused)
 
 
 @router.post("/requests/{reference}/verify")
