@@ -26,6 +26,7 @@ MESSAGES = {
         "br.hold": "Ouvrir l'incident de sécurité (gel des journaux)", "br.held": "Journaux gelés (gel n° {id})",
         "br.resolve": "Clore l'incident", "br.resolved": "Close le", "br.export": "Export pour le formulaire de la CNIL",
         "br.open": "ouverte", "br.closed": "close", "br.exemption": "Exemption (art. 34(3))",
+        "br.logs": "Journaux", "br.incident": "Incident de sécurité",
         "br.rules": "Délai de notification : {h} heures après la prise de connaissance (réglage).",
     },
     "en": {
@@ -47,6 +48,7 @@ MESSAGES = {
         "br.hold": "Open the security incident (hold the logs)", "br.held": "Logs held (hold #{id})",
         "br.resolve": "Close the incident", "br.resolved": "Closed", "br.export": "Export for the CNIL's form",
         "br.open": "open", "br.closed": "closed", "br.exemption": "Exemption (art. 34(3))",
+        "br.logs": "Logs", "br.incident": "Security incident",
         "br.rules": "Deadline: {h} hours after the breach became known (a setting).",
     },
 }
