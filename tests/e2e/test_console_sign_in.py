@@ -146,3 +146,48 @@ def test_the_sign_in_page_speaks_english_when_asked(client: TestClient) -> None:
     assert "Connexion à la console" in french.text
     assert "egide_lang=fr" in french.headers["set-cookie"]
     assert "<script>" not in page.text and "style=" not in page.text
+
+
+def test_the_admin_creates_an_account_whose_password_is_shown_once_and_works(client: TestClient, app) -> None:  # type: ignore[no-untyped-def]
+    accounts.create_account(app.store, username="root", role="admin", password=PASSWORD, actor="test")
+    sign_in(client, "root")
+    page = client.get("/console/accounts")
+    made = client.post("/console/accounts", data={"username": "new.agent", "role": "agent",
+                                                  "csrf_token": _csrf(page.text)})
+    assert made.status_code == 201
+    password = re.search(r'<code class="secret">([^<]+)</code>', made.text).group(1)  # type: ignore[union-attr]
+    import html
+
+    password = html.unescape(password)
+    assert "secret" not in client.get("/console/accounts").text  # shown once, not on the next view
+    other = TestClient(client.app, base_url="https://testserver")
+    assert sign_in(other, "new.agent", password).status_code == 303
+
+
+def test_the_admin_creates_and_revokes_an_api_key_from_the_console(client: TestClient, app) -> None:  # type: ignore[no-untyped-def]
+    accounts.create_account(app.store, username="root", role="admin", password=PASSWORD, actor="test")
+    sign_in(client, "root")
+    token = _csrf(client.get("/console/accounts").text)
+    made = client.post("/console/api-keys", data={"name": "crm", "scope": ["decisions", "requests"],
+                                                  "csrf_token": token})
+    assert made.status_code == 201 and "egide_" in made.text
+    bad = client.post("/console/api-keys", data={"name": "x", "scope": ["nope"], "csrf_token": token})
+    assert bad.status_code == 400 and "unknown scope &#39;nope&#39;" in bad.text
+    prefix = accounts.list_api_keys(app.store)[0].prefix
+    assert client.post(f"/console/api-keys/{prefix}/revoke", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert accounts.list_api_keys(app.store)[0].revoked_at is not None
+
+
+def test_the_admin_disables_an_account_and_its_session_ends(client: TestClient, app) -> None:  # type: ignore[no-untyped-def]
+    accounts.create_account(app.store, username="root", role="admin", password=PASSWORD, actor="test")
+    agent = TestClient(client.app, base_url="https://testserver")
+    sign_in(agent, "agent")
+    assert agent.get("/console/", follow_redirects=False).status_code == 200
+    sign_in(client, "root")
+    token = _csrf(client.get("/console/accounts").text)
+    assert client.post("/console/accounts/agent/disable", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert agent.get("/console/", follow_redirects=False).status_code == 303
+    an_agent = client.post("/console/accounts", data={"username": "x", "role": "agent", "csrf_token": "forged"})
+    assert an_agent.status_code == 403

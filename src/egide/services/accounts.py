@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
@@ -92,6 +93,19 @@ def _checked_password(password: str, username: str) -> None:
 
 
 # --- accounts ----------------------------------------------------------------------------------
+
+_SPECIALS = "!#$%&*+-=?@^_~.:;,"
+
+
+def generated_password() -> str:
+    """20 random characters with the four classes (about 125 bits), for an account's first password."""
+    alphabet = string.ascii_letters + string.digits + _SPECIALS
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(20))
+        if (any(c.islower() for c in password) and any(c.isupper() for c in password)
+                and any(c.isdigit() for c in password) and any(c in _SPECIALS for c in password)):
+            return password
+
 
 def create_account(store: Any, *, username: str, role: str, password: str, actor: str) -> Account:
     name = normalise_username(username)

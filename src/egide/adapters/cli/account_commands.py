@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
-import string
 import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -19,9 +17,6 @@ account_app = typer.Typer(help="Staff accounts of the console: roles admin, dpo,
 apikey_app = typer.Typer(help="API keys of the HTTP API, limited to scopes; shown once, stored hashed.",
                          no_args_is_help=True)
 
-_SPECIALS = "!#$%&*+-=?@^_~.:;,"
-
-
 @contextmanager
 def _app() -> Iterator[Any]:
     from egide.bootstrap import build_app
@@ -33,18 +28,10 @@ def _app() -> Iterator[Any]:
         application.close()
 
 
-def generated_password() -> str:
-    """20 random characters with the four classes (about 125 bits)."""
-    alphabet = string.ascii_letters + string.digits + _SPECIALS
-    while True:
-        password = "".join(secrets.choice(alphabet) for _ in range(20))
-        if (any(c.islower() for c in password) and any(c.isupper() for c in password)
-                and any(c.isdigit() for c in password) and any(c in _SPECIALS for c in password)):
-            return password
-
-
 def _password(stdin: bool, generate: bool) -> tuple[str, bool]:
     if generate:
+        from egide.services.accounts import generated_password
+
         return generated_password(), True
     if stdin:
         return sys.stdin.readline().rstrip("\n"), False

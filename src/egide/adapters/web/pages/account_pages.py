@@ -1,4 +1,5 @@
-"""Signing in and out of the console, its fallback home page, and the admin's accounts page."""
+"""Signing in and out of the console, its fallback home page, and the admin's accounts page (create,
+disable and enable accounts; create and revoke API keys; a new secret is shown once)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+
+from egide.adapters.http.errors import HTTP_STATUS
 
 from egide.adapters.web.pages.security import (
     Staff,
@@ -17,6 +20,8 @@ from egide.adapters.web.pages.security import (
     set_session_cookie,
 )
 from egide.adapters.web.pages.templating import render
+from egide.domain.accounts import API_SCOPES, Role
+from egide.domain.errors import EgideError
 from egide.services import accounts
 
 router = APIRouter(include_in_schema=False)
@@ -74,6 +79,76 @@ def console_root(request: Request) -> Response:
 
 @router.get("/console/accounts")
 def accounts_page(request: Request, staff: Annotated[Staff, Depends(require("accounts.manage"))]) -> Response:
+    return _accounts(request)
+
+
+def _accounts(request: Request, *, status_code: int = 200, error: EgideError | None = None,
+              shown: dict[str, str] | None = None) -> Response:
+    """The accounts page; ``shown``: a secret made just now (a first password, an API key), shown once."""
     store = request.app.state.egide.store
-    return render(request, "accounts/list.html", {"accounts": accounts.list_accounts(store),
-                                                  "keys": accounts.list_api_keys(store)})
+    problems = [str(p) for p in getattr(error, "problems", [])] if error else []
+    return render(request, "accounts/list.html", {
+        "accounts": accounts.list_accounts(store), "keys": accounts.list_api_keys(store), "roles": list(Role),
+        "scopes": list(API_SCOPES), "error": error.message if error else None, "problems": problems,
+        "shown": shown}, status_code=status_code, headers={"cache-control": "no-store"})
+
+
+def _failed(request: Request, error: EgideError) -> Response:
+    return _accounts(request, status_code=HTTP_STATUS.get(error.code, 400), error=error)
+
+
+@router.post("/console/accounts")
+def create_account(request: Request, staff: Annotated[Staff, Depends(require("accounts.manage"))],
+                   username: Annotated[str, Form(max_length=100)], role: Annotated[str, Form(max_length=20)]
+                   ) -> Response:
+    """A new account with a generated first password, shown once (the person changes it with the CLI
+    or an admin sets another)."""
+    password = accounts.generated_password()
+    try:
+        made = accounts.create_account(request.app.state.egide.store, username=username, role=role,
+                                       password=password, actor=staff.actor)
+    except EgideError as error:
+        return _failed(request, error)
+    return _accounts(request, status_code=201, shown={"kind": "password", "name": made.username, "secret": password})
+
+
+@router.post("/console/accounts/{username}/disable")
+def disable_account(request: Request, username: str,
+                    staff: Annotated[Staff, Depends(require("accounts.manage"))]) -> Response:
+    try:
+        accounts.disable_account(request.app.state.egide.store, username, actor=staff.actor)
+    except EgideError as error:
+        return _failed(request, error)
+    return RedirectResponse("/console/accounts", status_code=303)
+
+
+@router.post("/console/accounts/{username}/enable")
+def enable_account(request: Request, username: str,
+                   staff: Annotated[Staff, Depends(require("accounts.manage"))]) -> Response:
+    try:
+        accounts.enable_account(request.app.state.egide.store, username, actor=staff.actor)
+    except EgideError as error:
+        return _failed(request, error)
+    return RedirectResponse("/console/accounts", status_code=303)
+
+
+@router.post("/console/api-keys")
+def create_api_key(request: Request, staff: Annotated[Staff, Depends(require("accounts.manage"))],
+                   name: Annotated[str, Form(max_length=200)],
+                   scope: Annotated[list[str] | None, Form(max_length=50)] = None) -> Response:
+    try:
+        key, secret = accounts.create_api_key(request.app.state.egide.store, name=name, scopes=(scope or [])[:20],
+                                              actor=staff.actor)
+    except EgideError as error:
+        return _failed(request, error)
+    return _accounts(request, status_code=201, shown={"kind": "api_key", "name": key.prefix, "secret": secret})
+
+
+@router.post("/console/api-keys/{prefix}/revoke")
+def revoke_api_key(request: Request, prefix: str,
+                   staff: Annotated[Staff, Depends(require("accounts.manage"))]) -> Response:
+    try:
+        accounts.revoke_api_key(request.app.state.egide.store, prefix, actor=staff.actor)
+    except EgideError as error:
+        return _failed(request, error)
+    return RedirectResponse("/console/accounts", status_code=303)
