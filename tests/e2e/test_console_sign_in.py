@@ -191,3 +191,22 @@ def test_the_admin_disables_an_account_and_its_session_ends(client: TestClient, 
     assert agent.get("/console/", follow_redirects=False).status_code == 303
     an_agent = client.post("/console/accounts", data={"username": "x", "role": "agent", "csrf_token": "forged"})
     assert an_agent.status_code == 403
+
+
+def test_staff_change_their_own_password_and_sign_in_again_with_it(client: TestClient) -> None:
+    sign_in(client, "auditor")
+    page = client.get("/console/password")
+    token = _csrf(page.text)
+    wrong = client.post("/console/password", data={"current": "nope", "new": "N3w-Passw0rd-2026!",
+                                                   "confirm": "N3w-Passw0rd-2026!", "csrf_token": token})
+    assert wrong.status_code == 400 and "the current password is wrong" in wrong.text
+    weak = client.post("/console/password", data={"current": PASSWORD, "new": "short1", "confirm": "short1",
+                                                  "csrf_token": token})
+    assert weak.status_code == 400 and "80 are needed" in weak.text
+    done = client.post("/console/password", data={"current": PASSWORD, "new": "N3w-Passw0rd-2026!",
+                                                  "confirm": "N3w-Passw0rd-2026!", "csrf_token": token},
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/console/sign-in?done=password"
+    assert client.get("/console/", follow_redirects=False).status_code == 303  # the session ended
+    assert sign_in(client, "auditor").status_code == 401
+    assert sign_in(client, "auditor", "N3w-Passw0rd-2026!").status_code == 303

@@ -53,6 +53,9 @@ class ForbiddenError(EgideError):
     code: str = "forbidden"
 
 
+KEEP_HISTORY = timedelta(days=30)  # sign-in attempts and ended sessions older than this are deleted
+
+
 @dataclass(frozen=True)
 class SessionPolicy:
     idle_minutes: int = 30
@@ -177,6 +180,17 @@ def set_password(store: Any, username: str, password: str, *, actor: str) -> Acc
         return uow.staff.accounts.by_id(account.id)  # type: ignore[no-any-return]
 
 
+def change_own_password(store: Any, account: Account, current: str, new: str) -> Account:
+    """A signed-in person changes their own password: the current one is checked first, and every
+    session of the account ends (they sign in again)."""
+    with store.unit_of_work(read_only=True) as uow:
+        stored = uow.staff.accounts.password_hash(account.id)
+    if not _verify(stored, current):
+        raise InvalidInputError("the current password is wrong",
+                                problems=[Problem("the current password is wrong", path="current")])
+    return set_password(store, account.username, new, actor=account.actor)
+
+
 # --- sign-in and sessions ----------------------------------------------------------------------
 
 def sign_in(store: Any, username: str, password: str, *, lockout: LockoutPolicy, sessions: SessionPolicy) -> SignedIn:
@@ -194,6 +208,8 @@ def sign_in(store: Any, username: str, password: str, *, lockout: LockoutPolicy,
     good = _verify(stored, password) and account is not None and account.active
     with store.unit_of_work() as uow:
         uow.staff.attempts.add(name, now, good)
+        uow.staff.attempts.forget_before(now - KEEP_HISTORY)  # housekeeping, set-based
+        uow.staff.sessions.forget_before(now - KEEP_HISTORY)
         if not good or account is None:
             if account is not None:
                 uow.audit.record(AuditEvent("account.sign_in_failed", f"console:{name}", "account", account.id))

@@ -108,6 +108,12 @@ class ConsoleSessions:
                                                                    console_sessions.c.ended_at.is_(None))
                                     .values(ended_at=utc_naive(at))).rowcount)
 
+    def forget_before(self, cutoff: datetime) -> int:
+        """Delete sessions that ended or expired before ``cutoff`` (one statement)."""
+        return self._c.execute(delete(console_sessions).where(console_sessions.c.expires_at < utc_naive(cutoff))
+                               ).rowcount + self._c.execute(delete(console_sessions).where(
+                                   console_sessions.c.ended_at < utc_naive(cutoff))).rowcount
+
     def end_all(self, account_id: str, at: datetime) -> int:
         return self._c.execute(update(console_sessions).where(console_sessions.c.account_id == account_id,
                                                               console_sessions.c.ended_at.is_(None))

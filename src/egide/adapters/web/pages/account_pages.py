@@ -18,10 +18,11 @@ from egide.adapters.web.pages.security import (
     require,
     safe_next,
     set_session_cookie,
+    signed_in,
 )
 from egide.adapters.web.pages.templating import render
 from egide.domain.accounts import API_SCOPES, Role
-from egide.domain.errors import EgideError
+from egide.domain.errors import EgideError, InvalidInputError, Problem
 from egide.services import accounts
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 def sign_in_page(request: Request, next: str = "/console/", done: str | None = None) -> Response:
     if current_staff(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    notice = {"out": "sign_in.signed_out"}.get(done or "")
+    notice = {"out": "sign_in.signed_out", "password": "sign_in.password_changed"}.get(done or "")
     return render(request, "accounts/sign_in.html", {"next": safe_next(next), "username": "", "notice_key": notice,
                                                      "error_key": None, "error_values": {}})
 
@@ -70,6 +71,29 @@ def sign_out(request: Request) -> Response:
 def console_home_page(request: Request, staff: Annotated[Staff, Depends(require("console.view"))]) -> Response:
     """The console's home (the console package may serve its own, included first)."""
     return render(request, "accounts/home.html")
+
+
+@router.get("/console/password")
+def password_page(request: Request, staff: Annotated[Staff, Depends(signed_in)]) -> Response:
+    return render(request, "accounts/password.html", {"problems": []})
+
+
+@router.post("/console/password")
+def change_password(request: Request, staff: Annotated[Staff, Depends(signed_in)],
+                    current: Annotated[str, Form(max_length=256)], new: Annotated[str, Form(max_length=256)],
+                    confirm: Annotated[str, Form(max_length=256)]) -> Response:
+    """Any signed-in person changes their own password; every session of theirs ends."""
+    try:
+        if new != confirm:
+            raise InvalidInputError("the two new passwords differ",
+                                    problems=[Problem("the two new passwords differ", path="confirm")])
+        accounts.change_own_password(request.app.state.egide.store, staff.account, current, new)
+    except InvalidInputError as error:
+        return render(request, "accounts/password.html", {"problems": [str(p) for p in error.problems]},
+                      status_code=400)
+    response = RedirectResponse("/console/sign-in?done=password", status_code=303)
+    clear_session_cookie(request, response)
+    return response
 
 
 @router.get("/console")
