@@ -135,9 +135,8 @@ def _serve(settings, port: int) -> None:  # type: ignore[no-untyped-def]
 
 def _demo_dpo(app_) -> str:  # type: ignore[no-untyped-def]
     """The demo DPO account with a fresh strong password (a new one at each start of the demo)."""
-    from egide.adapters.cli.account_commands import generated_password
     from egide.domain.errors import NotFoundError
-    from egide.services.accounts import create_account, set_password
+    from egide.services.accounts import create_account, generated_password, set_password
 
     password = generated_password()
     try:
