@@ -11,6 +11,7 @@ import typer
 
 from egide.adapters.cli.context import STATE
 from egide.adapters.cli.errors import reported_errors
+from egide.services.accounts import generated_password
 
 account_app = typer.Typer(help="Staff accounts of the console: roles admin, dpo, agent, auditor (read only).",
                           no_args_is_help=True)
@@ -30,8 +31,6 @@ def _app() -> Iterator[Any]:
 
 def _password(stdin: bool, generate: bool) -> tuple[str, bool]:
     if generate:
-        from egide.services.accounts import generated_password
-
         return generated_password(), True
     if stdin:
         return sys.stdin.readline().rstrip("\n"), False
