@@ -64,6 +64,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
         settings.encryption_key.get_secret_value() if settings.encryption_key else None,
         settings.lookup_key.get_secret_value() if settings.lookup_key else None,
         settings.signing_key.get_secret_value() if settings.signing_key else None,
+        settings.master_key.get_secret_value() if settings.master_key else None,
     )
     clock = clock or SystemClock()
     store = Store(engine, keyring, clock)

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
         description="Base64 of 32 bytes: the AES-256-GCM key that encrypts identifiers at rest. "
         "Default: the file keys/encryption.key in data_dir, created by `egide init`. Never stored in the database.",
     )
+    master_key: SecretStr | None = Field(
+        None,
+        description="Base64 of 32 bytes: the master key that wraps each person's own key (erasure destroys "
+        "that key). Default: the file keys/master.key in data_dir if present, else the encryption key. "
+        "Rotate it with `egide keys rotate`. Never stored in the database.",
+    )
     lookup_key: SecretStr | None = Field(
         None,
         description="Base64 of 32 bytes: the HMAC-SHA256 key for identifier lookups. "
@@ -95,8 +101,37 @@ class Settings(BaseSettings):
     jobs_daily_at: str = Field(
         "03:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="Time of day (HH:MM, UTC) the daily jobs run (e.g. retention).")
+    export_available_days: int = Field(
+        7, ge=1, le=90, description="How long a request's access report and export stay downloadable from the "
+        "privacy centre after the answer, in days; then the daily job `privacy_centre.purge_exports` deletes them.")
     jobs_poll_seconds: float = Field(
         2.0, gt=0, le=3600, description="How often the in-process runner looks for queued jobs, in seconds.")
+    console_session_idle_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="A console session ends after this many minutes without a page seen.")
+    console_session_hours: int = Field(
+        12, ge=1, le=7 * 24, description="A console session ends this many hours after sign-in, active or not.")
+    sign_in_lockout_attempts: int = Field(
+        5, ge=3, le=100, description="Consecutive failed sign-ins that lock an account name (CNIL 2022).")
+    sign_in_lockout_minutes: int = Field(
+        15, ge=1, le=24 * 60, description="How long an account name stays locked after its last failed sign-in.")
+    breach_authority_deadline_hours: int = Field(
+        72, gt=0, le=720,
+        description="Hours from the moment a personal data breach became known to notify the supervisory "
+                    "authority (GDPR art. 33(1): 72).")
+    breach_high_risk_categories: list[str] = Field(
+        ["national_identifier", "identity_document", "credentials", "economic_financial", "health", "biometric",
+         "genetic", "racial_or_ethnic_origin", "political_opinions", "religious_beliefs", "trade_union_membership",
+         "sex_life_or_orientation", "criminal_offences"],
+        description="Data categories whose breach is presumed a high risk: the people must be told (art. 34) "
+                    "unless an art. 34(3) exemption is recorded. See docs/breaches.md for the categories.")
+    breach_high_risk_people: int | None = Field(
+        None, ge=1,
+        description="Number of people from which a breach is presumed a high risk (art. 34); unset: no number "
+                    "makes the risk high by itself.")
+    audit_retention_months: int = Field(
+        12, ge=6, le=12,
+        description="Months the audit trail is kept (6 to 12, the CNIL's logging recommendation); "
+                    "`egide audit purge` deletes older events and keeps a signed anchor.")
 
     @classmethod
     def settings_customise_sources(

@@ -111,7 +111,7 @@ def test_a_run_put_on_the_queue_is_worked_by_egide_worker_once(shop, monkeypatch
     assert f"{reference}: queued as job" in queued.stdout and "(inprocess)" in queued.stdout
     assert json.loads(cli("request", "show", reference, "--format", "json").stdout)["status"] == "verified"
     monkeypatch.setenv("SHOP_DATABASE_URL", f"sqlite:///{db}")  # the job opens the database by the dataset's variable
-    worked = cli("worker", "--once")
+    worked = cli("worker", "--once", "--queue", "requests")  # the daily jobs are on "maintenance"
     assert worked.exit_code == 0, worked.output
     assert "1 job(s) succeeded, 0 failed" in worked.stdout
     assert json.loads(cli("request", "show", reference, "--format", "json").stdout)["status"] == "answered"
@@ -123,7 +123,7 @@ def test_a_queued_run_that_fails_is_reported_by_the_worker_and_listed(shop, tmp_
     cli, db, email, data_dir = shop
     reference = submit_and_verify(cli, "access", email)
     assert cli("request", "run", reference, "--queue", "--dataset", tmp_path / "missing.yaml").exit_code == 0
-    worked = cli("worker", "--once")
+    worked = cli("worker", "--once", "--queue", "requests")
     assert worked.exit_code == 1 and "0 job(s) succeeded, 1 failed" in worked.stdout
     assert "missing.yaml" in worked.stderr
     listed = cli("jobs", "list", "--status", "failed")

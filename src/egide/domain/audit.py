@@ -101,15 +101,17 @@ class ChainReport:
 
 
 def verify_chain(
-    events: Iterable[ChainedEvent], head: tuple[int, str] | None
+    events: Iterable[ChainedEvent], head: tuple[int, str] | None,
+    start: tuple[int, str] | None = None,
 ) -> ChainReport:
     """Walk the events in sequence order and name the first that was altered, removed or inserted.
 
     ``head`` is the (seq, hash) the store recorded with its last append, or None for an
-    empty trail.
+    empty trail. ``start`` is the (seq, hash) of the last event purged (its signature checked
+    by the caller, see :func:`anchor_message`): the remaining chain must link to it.
     """
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
+    prev_hash = start[1] if start else GENESIS_HASH
+    expected_seq = start[0] + 1 if start else 1
     checked = 0
     last: ChainedEvent | None = None
     for event in events:
@@ -148,8 +150,8 @@ def verify_chain(
         prev_hash = event.hash
         expected_seq += 1
         last = event
-    last_seq = last.seq if last is not None else 0
-    last_hash = last.hash if last is not None else GENESIS_HASH
+    last_seq = last.seq if last is not None else expected_seq - 1
+    last_hash = last.hash if last is not None else prev_hash
     if head is None:
         if last is not None:
             return ChainReport(checked, ChainBreak(last.seq, "head_mismatch",
@@ -169,6 +171,22 @@ def verify_chain(
     return ChainReport(checked, ChainBreak(last_seq, "head_mismatch",
         f"event {last_seq} does not match the recorded head: the head or the event was altered"),
         head_seq, head_hash)
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """Where a purged trail now starts: the last event purged, signed when it was purged."""
+
+    seq: int
+    hash: str
+    cutoff: datetime  # events that occurred before this instant were purged
+    purged_at: datetime
+    signature: str
+
+
+def anchor_message(seq: int, hash_: str, cutoff: datetime) -> bytes:
+    """The bytes signed for an anchor: changing its sequence number, hash or cutoff breaks the signature."""
+    return f"egide-audit-anchor:{seq}:{hash_}:{canonical_time(cutoff)}".encode()
 
 
 def _head(head: tuple[int, str] | None) -> tuple[int | None, str | None]:

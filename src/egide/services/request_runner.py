@@ -95,6 +95,9 @@ def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, datab
     if request.right in ART19_RIGHTS:
         _tell_recipients(desk, register, request, identifiers, databases, outcome, changes or {})
     mark_answered(desk, reference, outcome.answer or "Votre demande a été traitée.")
+    if request.right is Right.erasure:
+        from egide.services.subject_keys import shred_subject
+        shred_subject(store, request.subject_id, desk.actor, request.id)  # backups no longer reveal them
     return outcome
 
 

@@ -69,3 +69,26 @@ def list_events(
     for e in events:
         typer.echo(f"{e.seq:>6} {e.occurred_at:%Y-%m-%d %H:%M:%S} {e.actor:<20} {e.action:<28} "
                    f"{e.object_type}:{e.object_id[:16]} {json.dumps(e.payload, ensure_ascii=False)}")
+
+
+@app.command()
+def purge(
+    months: int | None = typer.Option(None, "--months", help="Keep this many months (6 to 12); "
+                                      "default: the audit_retention_months setting."),
+) -> None:
+    """Delete the events older than the audit retention; keep a signed anchor so `verify` still holds."""
+    from egide.bootstrap import build_app
+    from egide.services.audit_retention import purge_audit_trail
+
+    with reported_errors():
+        app_ = build_app(STATE.settings())
+        try:
+            result = purge_audit_trail(app_.store, months or app_.settings.audit_retention_months,
+                                       actor=app_.settings.actor)
+        finally:
+            app_.close()
+    if result.anchor is None:
+        typer.echo(f"nothing to purge: no event before {result.cutoff:%Y-%m-%d %H:%M} UTC")
+    else:
+        typer.secho(f"purged {result.purged} event(s) before {result.cutoff:%Y-%m-%d %H:%M} UTC; the trail now "
+                    f"starts after event {result.anchor.seq} (signed anchor {result.anchor.hash[:12]})", fg="green")

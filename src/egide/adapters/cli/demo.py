@@ -33,7 +33,7 @@ def examples_dir() -> Path:
 
 def demo(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Where to put the demo store (default: a new temporary directory)."),
-    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API, the banner and the demo shop after the tour."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="After the tour, serve the privacy centre, the console (a demo DPO account), the API and the demo shop."),
     port: int = typer.Option(8000, "--port", help="Where to serve (127.0.0.1 only)."),
 ) -> None:
     """Run the tour on the embedded default: store, keys, seed 002's register, its lint, the audit trail."""
@@ -91,22 +91,59 @@ def demo(
         _serve(settings, port)
 
 
+DEMO_DPO = "dpo@demo.example.com"
+
+
 def _serve(settings, port: int) -> None:  # type: ignore[no-untyped-def]
+    """Both sides: the privacy centre, the console (a demo DPO account), the API, the demo shop; the
+    sample shop is the dataset requests run on, worked by the in-process job runner."""
+    import os
+
     import uvicorn
 
     from egide.adapters.http.app import create_app
+    from egide.adapters.jobs import build_job_queue
     from egide.bootstrap import build_app
 
-    app_ = build_app(settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"}))
-    typer.secho(f"\n6. Serving on http://127.0.0.1:{port} (Ctrl-C to stop)", bold=True)
-    typer.echo(f"   demo shop with the cookie banner: http://127.0.0.1:{port}/demo/shop")
-    typer.echo(f"   HTTP API documentation:           http://127.0.0.1:{port}/api/docs")
-    typer.echo(f"   a decision over HTTP:             http://127.0.0.1:{port}/api/v1/decisions"
-               "?email=jeanne@example.com&purpose=marketing.communications.email")
+    shop = settings.data_dir / "shop" / "shop.db"
+    os.environ.setdefault("SHOP_DATABASE_URL", f"sqlite:///{shop}")
+    served = settings.model_copy(update={
+        "public_url": f"http://127.0.0.1:{port}", "datasets": [examples_dir().parent / "datasets" / "shop.yaml"]})
+    app_ = build_app(served)
+    runner = build_job_queue(app_)
+    base = f"http://127.0.0.1:{port}"
     try:
-        uvicorn.run(create_app(app_), host="127.0.0.1", port=port, log_level="warning")
+        password = _demo_dpo(app_)
+        typer.secho(f"\n6. Serving on {base} (Ctrl-C to stop)", bold=True)
+        typer.echo(f"   privacy centre (the people, no account): {base}/centre/")
+        typer.echo(f"   console (staff): {base}/console/sign-in")
+        typer.echo(f"      sign in as {DEMO_DPO} with the password {password}  (role dpo; shown once, "
+                   f"change it with `egide --data-dir {settings.data_dir} account password {DEMO_DPO}`)")
+        typer.echo(f"   demo shop with the cookie banner: {base}/demo/shop")
+        typer.echo(f"   HTTP API documentation:           {base}/api/docs")
+        typer.echo(f"   a decision over HTTP:             {base}/api/v1/decisions"
+                   "?email=jeanne@example.com&purpose=marketing.communications.email")
+        typer.echo(f"   requests are run on the sample shop ({shop}); notices go to {settings.data_dir / 'outbox'}")
+        if runner.name == "inprocess":
+            runner.start()
+        uvicorn.run(create_app(app_, jobs=runner), host="127.0.0.1", port=port, log_level="warning")
     finally:
+        if runner.name == "inprocess":
+            runner.stop()
         app_.close()
+
+
+def _demo_dpo(app_) -> str:  # type: ignore[no-untyped-def]
+    """The demo DPO account with a fresh strong password (a new one at each start of the demo)."""
+    from egide.domain.errors import NotFoundError
+    from egide.services.accounts import create_account, generated_password, set_password
+
+    password = generated_password()
+    try:
+        set_password(app_.store, DEMO_DPO, password, actor="demo")
+    except NotFoundError:
+        create_account(app_.store, username=DEMO_DPO, role="dpo", password=password, actor="demo")
+    return password
 
 
 def _requests_tour(app_, directory: Path) -> None:  # type: ignore[no-untyped-def]

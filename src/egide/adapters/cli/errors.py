@@ -21,6 +21,8 @@ EXIT_CODES = {
     "conflict": 4,
     "configuration": 5,
     "store": 6,
+    "unauthorised": 7,
+    "forbidden": 7,
 }
 
 

@@ -39,6 +39,16 @@ consent_commands.subject_app.add_typer(contract_commands.app, name="contract")
 from egide.adapters.cli import retention_commands  # noqa: E402
 
 app.add_typer(retention_commands.app, name="retention")
+from egide.adapters.cli import breach_commands  # noqa: E402
+
+app.add_typer(breach_commands.app, name="breach")
+from egide.adapters.cli import account_commands  # noqa: E402
+
+app.add_typer(account_commands.account_app, name="account")
+app.add_typer(account_commands.apikey_app, name="apikey")
+from egide.adapters.cli import key_commands  # noqa: E402
+
+app.add_typer(key_commands.app, name="keys")
 app.command()(demo)
 app.command()(consent_commands.decide)
 app.command()(consent_commands.serve)

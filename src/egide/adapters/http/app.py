@@ -50,6 +50,10 @@ def create_app(egide: App, jobs: object | None = None) -> FastAPI:
     if banner_routes is not None:
         api.include_router(banner_routes.router)
 
+    from egide.adapters.web.pages import install as install_pages  # the pages need Jinja2, imported on use
+
+    install_pages(api)
+
     @api.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}

@@ -1,31 +1,20 @@
-"""What routes receive: the Egide App, and the API-token check."""
+"""What routes receive: the Egide App, and the API key (or token) check."""
 
 from __future__ import annotations
 
-import hmac
-
 from fastapi import Request
 
+from egide.adapters.http.api_keys import UnauthorisedError, api_access  # noqa: F401  (UnauthorisedError re-exported)
 from egide.bootstrap import App
-from egide.domain.errors import EgideError
-
-
-class UnauthorisedError(EgideError):
-    def __init__(self, message: str = "this endpoint needs `Authorization: Bearer <EGIDE_API_TOKEN>`") -> None:
-        super().__init__(message=message, code="unauthorised")
 
 
 async def egide(request: Request) -> App:
     return request.app.state.egide
 
 
-async def require_token(request: Request) -> None:
-    token = request.app.state.egide.settings.api_token
-    if token is None:
-        return
-    given = request.headers.get("authorization", "")
-    if not hmac.compare_digest(given, f"Bearer {token.get_secret_value()}"):
-        raise UnauthorisedError()
+def require_token(request: Request) -> None:
+    """An API key whose scopes cover the path's area, or the API token (see ``api_keys.py``)."""
+    api_access(request.app.state).check(request.headers.get("authorization", ""), request.url.path)
 
 
 def job_queue(request: Request):  # type: ignore[no-untyped-def]

@@ -16,7 +16,9 @@ HTTP_STATUS = {
     "configuration": 503,
     "store": 503,
     "unauthorised": 401,
+    "forbidden": 403,
     "too_large": 413,
+    "rate_limited": 429,
 }
 
 

@@ -5,12 +5,12 @@ FastAPI route, which does the full work and produces the same JSON."""
 
 from __future__ import annotations
 
-import hmac
 import json
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from egide.adapters.http.api_keys import api_access
 from egide.domain.errors import EgideError
 from egide.domain.identity import Identifier
 
@@ -39,11 +39,9 @@ class CachedDecisions:
         egide = scope["app"].state.egide if "app" in scope else None
         if egide is None:
             return None
-        token = egide.settings.api_token
-        if token is not None:
-            given = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
-            if not hmac.compare_digest(given, f"Bearer {token.get_secret_value()}"):
-                return None
+        given = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        if not api_access(scope["app"].state).allows(given, PATH):
+            return None
         params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         if set(params) != {"email", "purpose"} or any(len(v) != 1 for v in params.values()):
             return None

@@ -69,11 +69,12 @@ class JobRegistry:
 
 def builtin_jobs() -> JobRegistry:
     """Egide's jobs. A daily job plugs in with one line: ``registry.daily("retention.run", run_retention)``."""
-    from egide.adapters.jobs.request_jobs import run_request_job
+    from egide.adapters.jobs.request_jobs import purge_exports_job, run_request_job
     from egide.adapters.jobs.retention_jobs import run_retention_job
 
     registry = JobRegistry()
     registry.job("request.run", run_request_job, queue="requests")
+    registry.daily("privacy_centre.purge_exports", purge_exports_job)
     registry.daily("retention.run", run_retention_job)
     return registry
 

@@ -39,3 +39,14 @@ def run_request_job(app: "App", reference: str, datasets: list[str] | None = Non
                     on_change=app.decisions.invalidate)
     finally:
         close_databases(databases)
+
+
+def purge_exports_job(app: "App") -> None:
+    """Daily: delete the access reports and exports whose download window (``export_available_days``) passed."""
+    from datetime import timedelta
+
+    from egide.services.privacy_centre import purge_expired_exports
+
+    purged = purge_expired_exports(app.store, app.settings.data_dir / "requests",
+                                   timedelta(days=app.settings.export_available_days))
+    log.info("exports purged: %d file(s) of %d request(s)", purged.files, purged.requests)

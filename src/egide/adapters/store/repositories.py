@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date, datetime, timezone
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
@@ -22,6 +22,9 @@ from egide.domain.audit import AuditEvent, ChainedEvent, event_hash
 from egide.domain.clock import Clock
 from egide.domain.identity import Identifier, IdentifierKind
 from egide.domain.records import DataSubject, RegisterVersion
+
+if TYPE_CHECKING:
+    from egide.adapters.store.subject_key_repositories import SubjectKeys
 
 
 def utc_naive(at: datetime) -> datetime:
@@ -91,9 +94,13 @@ _FIND_MANY = select(subject_identifiers.c.lookup_hash, subject_identifiers.c.sub
 class DataSubjects:
     """Data subjects and their identifiers, stored sealed and found by keyed hash."""
 
-    def __init__(self, connection: Connection, keyring: Keyring) -> None:
+    def __init__(self, connection: Connection, keyring: Keyring, people: "SubjectKeys | None" = None) -> None:
         self._c = connection
         self._keys = keyring
+        if people is None:
+            from egide.adapters.store.subject_key_repositories import SubjectKeys
+            people = SubjectKeys(connection, keyring)
+        self._people = people
 
     def add(self, identifiers: list[Identifier], at: datetime) -> DataSubject:
         subject_id = str(uuid.uuid4())
@@ -106,7 +113,7 @@ class DataSubjects:
             return
         self._c.execute(insert(subject_identifiers), [
             {"subject_id": subject_id, "kind": i.kind.value, "lookup_hash": self._keys.lookup_hash(i),
-             "sealed_value": self._keys.seal(i.value, context=f"{subject_id}:{i.kind.value}"),
+             "sealed_value": self._people.seal(subject_id, i.value, f"{subject_id}:{i.kind.value}", at),
              "created_at": utc_naive(at)}
             for i in identifiers
         ])
@@ -151,10 +158,9 @@ class DataSubjects:
             return None
         rows = self._c.execute(select(subject_identifiers).where(
             subject_identifiers.c.subject_id == subject_id).order_by(subject_identifiers.c.id)).all()
-        identifiers = tuple(
-            Identifier(IdentifierKind(r.kind), self._keys.open(r.sealed_value, context=f"{subject_id}:{r.kind}"))
-            for r in rows
-        )
+        opened = ((r.kind, self._people.open(subject_id, r.sealed_value, f"{subject_id}:{r.kind}")) for r in rows)
+        # an erased person's identifiers no longer open (their key is destroyed): they are gone
+        identifiers = tuple(Identifier(IdentifierKind(kind), value) for kind, value in opened if value is not None)
         return DataSubject(row.id, row.created_at, identifiers)
 
     def count(self) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.repositories import utc_naive
+from egide.adapters.store.subject_key_repositories import SubjectKeys
 from egide.adapters.store.tables import data_subject_requests as requests_table
 from egide.adapters.store.tables import (
     notices,
@@ -45,10 +46,16 @@ from egide.domain.verification import IssuedCode
 _SEALED_FIELDS = {"text": "sealed_text", "result": "sealed_result", "identity_note": "sealed_identity_note"}
 
 
+# Sealed with the person's key (gone with it on erasure); the result, which says what was done
+# and what was kept and why, stays readable under the store's key.
+_PERSONAL_FIELDS = {"text", "claims", "identity_note"}
+
+
 class DataSubjectRequests:
     def __init__(self, connection: Connection, keyring: Keyring) -> None:
         self._c = connection
         self._keys = keyring
+        self._people = SubjectKeys(connection, keyring)
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -71,8 +78,9 @@ class DataSubjectRequests:
             "id": request_id, "reference": reference, "subject_id": subject_id, "right": right.value,
             "status": RequestStatus.received.value, "channel": channel.value, "language": language,
             "received_at": utc_naive(received_at), "due_on": due_on,
-            "sealed_text": self._keys.seal(text, f"request:{request_id}:text") if text else None,
-            "sealed_claims": self._keys.seal(json.dumps(claims, sort_keys=True), f"request:{request_id}:claims"),
+            "sealed_text": self._people.seal(subject_id, text, f"request:{request_id}:text", at) if text else None,
+            "sealed_claims": self._people.seal(subject_id, json.dumps(claims, sort_keys=True),
+                                               f"request:{request_id}:claims", at),
             "created_by": by, "updated_at": utc_naive(at),
         })
         found = self.by_id(request_id)
@@ -100,7 +108,7 @@ class DataSubjectRequests:
         values: dict[str, Any] = {"status": status.value, "updated_at": utc_naive(at)}
         for name, value in changes.items():
             if name in _SEALED_FIELDS:
-                value = self._keys.seal(value, f"request:{request.id}:{name}") if value is not None else None
+                value = self._seal(request, name, value, at) if value is not None else None
                 name = _SEALED_FIELDS[name]
             elif isinstance(value, datetime):
                 value = utc_naive(value)
@@ -133,7 +141,16 @@ class DataSubjectRequests:
     def _sealed(self, request: DataSubjectRequest, column: str, context: str) -> str | None:
         blob = self._c.execute(select(requests_table.c[column])
                                .where(requests_table.c.id == request.id)).scalar_one()
-        return self._keys.open(blob, f"request:{request.id}:{context}") if blob else None
+        if not blob:
+            return None
+        if context in _PERSONAL_FIELDS:
+            return self._people.open(request.subject_id, blob, f"request:{request.id}:{context}")
+        return self._keys.open(blob, f"request:{request.id}:{context}")
+
+    def _seal(self, request: DataSubjectRequest, name: str, value: str, at: datetime) -> bytes:
+        if name in _PERSONAL_FIELDS:
+            return self._people.seal(request.subject_id, value, f"request:{request.id}:{name}", at)
+        return self._keys.seal(value, f"request:{request.id}:{name}")
 
     # --- clock suspensions ------------------------------------------------------------------
 

@@ -67,6 +67,19 @@ subject_identifiers = Table(
     Index("ix_subject_identifiers_lookup", "kind", "lookup_hash"),
 )
 
+# One data key per person (revision 0013), stored only wrapped by the master key (never in clear):
+# values sealed for the person (identifiers, request texts) use it; erasure destroys it.
+subject_keys = Table(
+    "subject_keys",
+    metadata,
+    Column("subject_id", String(36), primary_key=True),
+    Column("key_id", LargeBinary, nullable=False),  # 8 random bytes, copied into every value sealed with it
+    Column("wrapped_key", LargeBinary, nullable=True),  # NULL once destroyed
+    Column("master_id", String(16), nullable=True),  # fingerprint of the master key that wrapped it
+    Column("created_at", DateTime, nullable=False),
+    Column("destroyed_at", DateTime, nullable=True),
+)
+
 audit_events = Table(
     "audit_events",
     metadata,
@@ -519,4 +532,100 @@ retention_holds = Table(
     Column("ends_at", DateTime, nullable=True),
     Column("ended_at", DateTime, nullable=True),
     Column("created_at", DateTime, nullable=False),
+)
+
+# --- breach register (art. 33/34) and the audit trail's signed anchor (revision 0012) ---------
+
+breaches = Table(
+    "breaches",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),
+    Column("natures", String(100), nullable=False),  # comma-separated: confidentiality,integrity,availability
+    Column("origin", String(30), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("data_categories", Text, nullable=False),  # JSON list
+    Column("subject_categories", Text, nullable=False),  # JSON list
+    Column("approx_subjects", Integer, nullable=False),
+    Column("approx_records", Integer, nullable=False),
+    Column("consequences", Text, nullable=False),
+    Column("measures", Text, nullable=False),
+    Column("occurred_at", DateTime, nullable=True),
+    Column("ended_at", DateTime, nullable=True),
+    Column("became_known_at", DateTime, nullable=False),
+    Column("risk", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("resolved_at", DateTime, nullable=True),
+    Column("authority_notified_at", DateTime, nullable=True),
+    Column("authority_reference", String(200), nullable=True),
+    Column("delay_reasons", Text, nullable=True),
+    Column("people_told_at", DateTime, nullable=True),
+    Column("people_told_how", Text, nullable=True),
+    Column("people_exemption", Text, nullable=True),
+    Column("hold_id", Integer, nullable=True),  # the security_incident hold placed while it is open
+    Column("recorded_at", DateTime, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+)
+
+audit_anchor = Table(
+    "audit_anchor",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), nullable=False),  # the last event purged
+    Column("hash", String(64), nullable=False),
+    Column("cutoff", DateTime, nullable=False),
+    Column("purged_at", DateTime, nullable=False),
+    Column("signature", String(100), nullable=False),
+)
+
+# --- staff accounts, console sessions, API keys (revision 0010) ---
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),  # normalised: lower case
+    Column("role", String(20), nullable=False),  # admin | dpo | agent | auditor
+    Column("password_hash", String(300), nullable=False),  # argon2id, with its parameters and salt
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+    Column("last_sign_in_at", DateTime, nullable=True),
+)
+
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),  # as typed (normalised), known or not: the lockout counts both
+    Column("at", DateTime, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_sign_in_attempts_username_at", "username", "at"),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the cookie's token; the token is never stored
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # absolute end; idle expiry is computed from last_seen_at
+    Column("ended_at", DateTime, nullable=True),
+    Index("ix_console_sessions_account_id", "account_id"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("prefix", String(20), nullable=False, unique=True),  # shown in lists and in the key itself
+    Column("secret_sha256", String(64), nullable=False),  # the key is 256 random bits: SHA-256 suffices
+    Column("name", String(200), nullable=False),
+    Column("scopes", String(300), nullable=False),  # space-separated names of domain.accounts.API_SCOPES
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
 )

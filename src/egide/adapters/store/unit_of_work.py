@@ -11,6 +11,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from egide.adapters.keyring import Keyring
+from egide.adapters.store.account_repositories import AccountRecords
+from egide.adapters.store.breach_repositories import AuditAnchors, BreachRecords
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
 from egide.adapters.store.execution_repositories import ExecutionRecords
 from egide.adapters.store.recipient_repositories import RecipientNotices, WebhookCalls
@@ -21,6 +23,7 @@ from egide.adapters.store.recontact_repositories import RecontactContacts
 from egide.adapters.store.repositories import AuditTrail, DataSubjects, RegisterVersions
 from egide.adapters.store.request_repositories import DataSubjectRequests, NoticeOutbox
 from egide.adapters.store.retention_repositories import RetentionRecords
+from egide.adapters.store.subject_key_repositories import SubjectKeys
 from egide.domain.clock import Clock
 from egide.domain.errors import ConflictError, StoreError
 
@@ -45,6 +48,10 @@ class UnitOfWork:
     webhook_calls: WebhookCalls
     retention: RetentionRecords
     recontacts: RecontactContacts
+    staff: AccountRecords
+    subject_keys: SubjectKeys
+    breaches: BreachRecords
+    audit_anchors: AuditAnchors
 
 
 class Store:
@@ -80,6 +87,10 @@ class Store:
                     webhook_calls=WebhookCalls(connection, self.keyring),
                     retention=RetentionRecords(connection),
                     recontacts=RecontactContacts(connection, self.keyring),
+                    staff=AccountRecords(connection),
+                    subject_keys=SubjectKeys(connection, self.keyring),
+                    breaches=BreachRecords(connection),
+                    audit_anchors=AuditAnchors(connection),
                 )
                 audit.flush()  # the chain is extended last, just before the commit
         except IntegrityError as exc:

@@ -36,19 +36,33 @@ def add_hold(store: Any, *, scope: HoldScope, reason: str, owner: str, starts_at
 
         subject_id = find_or_register(store, identifier, actor).id
     with store.unit_of_work() as uow:
-        stored = uow.retention.add_hold(hold, subject_id, store.clock.now())
-        uow.audit.record(AuditEvent("retention.hold_placed", actor, "legal_hold", str(stored.id), {
-            "scope": scope.value, "dataset": dataset, "table": table, "event": event, "owner": owner,
-            "starts_at": stored.starts_at.isoformat(), "ends_at": stored.ends_at.isoformat() if stored.ends_at else None,
-            "subject_id": subject_id}))
+        return place_hold_in(uow, hold, subject_id=subject_id, actor=actor, at=store.clock.now())
+
+
+def place_hold_in(uow: Any, hold: Hold, *, subject_id: str | None, actor: str, at: datetime,
+                  **references: Any) -> Hold:
+    """Store a checked hold with its audit event in the caller's unit of work (a breach places its
+    security-incident hold in the transaction that records the breach). ``references`` go into the
+    audit event (e.g. the breach's reference)."""
+    check_hold(hold)
+    stored = uow.retention.add_hold(hold, subject_id, at)
+    uow.audit.record(AuditEvent("retention.hold_placed", actor, "legal_hold", str(stored.id), {
+        "scope": hold.scope.value, "dataset": hold.dataset, "table": hold.table, "event": hold.event,
+        "owner": hold.owner, "starts_at": stored.starts_at.isoformat(),
+        "ends_at": stored.ends_at.isoformat() if stored.ends_at else None, "subject_id": subject_id, **references}))
     return stored
 
 
 def end_hold(store: Any, hold_id: int, actor: str = "egide", at: datetime | None = None) -> Hold:
     """End a hold now (or at ``at``): the data it froze falls under the rules again."""
     with store.unit_of_work() as uow:
-        hold = uow.retention.end_hold(hold_id, at or store.clock.now())
-        uow.audit.record(AuditEvent("retention.hold_ended", actor, "legal_hold", str(hold_id), {}))
+        return end_hold_in(uow, hold_id, actor=actor, at=at or store.clock.now())
+
+
+def end_hold_in(uow: Any, hold_id: int, *, actor: str, at: datetime, **references: Any) -> Hold:
+    """End a hold with its audit event in the caller's unit of work."""
+    hold = uow.retention.end_hold(hold_id, at)
+    uow.audit.record(AuditEvent("retention.hold_ended", actor, "legal_hold", str(hold_id), dict(references)))
     return hold
 
 

@@ -1,0 +1,52 @@
+"""People's keys: destroyed when a person is erased (crypto-shredding), re-wrapped when the master
+key is rotated. The audit events hold the subject's id and key fingerprints, never a key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from egide.domain.audit import AuditEvent
+from egide.domain.errors import ConfigurationError
+
+
+def shred_subject(store: Any, subject_id: str, actor: str, request_id: str | None = None) -> bool:
+    """Destroy the person's key: every value sealed for them (identifiers, request texts) becomes
+    unreadable, in this store and in every backup of it. True if a key was destroyed."""
+    with store.unit_of_work() as uow:
+        destroyed = uow.subject_keys.destroy(subject_id, store.clock.now())
+        if destroyed:
+            uow.audit.record(AuditEvent("data_subject.key_destroyed", actor, "data_subject", subject_id,
+                                        {"request_id": request_id} if request_id else {}))
+    return destroyed
+
+
+@dataclass(frozen=True)
+class Rotation:
+    rewrapped: int
+    old_master: str
+    new_master: str
+
+
+def rewrap_subject_keys(store: Any, new_master: bytes, actor: str) -> Rotation:
+    """Re-wrap every live person's key under ``new_master`` in one transaction (one executemany).
+    The caller installs the new master key only after this commits."""
+    from egide.adapters.keyring import master_fingerprint
+
+    keyring = store.keyring
+    new_id = master_fingerprint(new_master)
+    with store.unit_of_work() as uow:
+        rows = []
+        for subject_id, wrapped, master_id in uow.subject_keys.wrapped():
+            if master_id == new_id:
+                continue  # already under the new master (a rotation resumed)
+            if master_id != keyring.master_id:
+                raise ConfigurationError(
+                    f"the key of data subject {subject_id} is wrapped by master {master_id}, "
+                    f"not the current one ({keyring.master_id}): give the master key it was wrapped with")
+            key = keyring.unwrap(subject_id, bytes(wrapped))
+            rows.append({"sid": subject_id, "wk": keyring.wrap(subject_id, key, new_master), "mid": new_id})
+        uow.subject_keys.rewrap(rows)
+        uow.audit.record(AuditEvent("keys.master_rotated", actor, "keyring", new_id,
+                                    {"old_master": keyring.master_id, "new_master": new_id, "rewrapped": len(rows)}))
+    return Rotation(len(rows), keyring.master_id, new_id)
