@@ -69,3 +69,15 @@ def test_keys_past_the_literal_limit_are_read_by_subquery_and_find_the_same_rows
     assert by_subquery.plan.shape.big
     assert _order_ids(company, by_subquery) == _order_ids(company, literal)
     assert _emails(company, by_subquery) == [ALICE_EMAIL]
+
+
+def test_a_condition_read_by_subquery_keeps_the_persons_values_once_bound(company, monkeypatch):
+    dataset = shop_dataset()
+    monkeypatch.setattr(locate_module, "MAX_LITERAL_KEYS", 0)
+    alice = _locate(company, dataset, ALICE_EMAIL)
+    items = alice.tables["order_items"]
+    with company.connect() as connection:
+        bound = sorted(connection.execute(select(items.c.id).where(alice.bound("order_items"))).scalars())
+        with_params = sorted(connection.execute(select(items.c.id).where(alice.condition("order_items")),
+                                                alice.params).scalars())
+    assert bound and bound == with_params
