@@ -151,9 +151,8 @@ class MarketingLists:
         return self.add_hash(list_name, identifier.kind.value, self._keys.lookup_hash(identifier), channel, at, source)
 
     def add_hash(self, list_name: str, kind: str, lookup_hash: str, channel: str, at: datetime, source: str) -> bool:
-        present = self._c.execute(select(marketing_lists.c.id).where(
-            marketing_lists.c.list == list_name, marketing_lists.c.kind == kind,
-            marketing_lists.c.lookup_hash == lookup_hash, marketing_lists.c.channel == channel)).first()
+        present = self._c.execute(_PRESENT, {"list": list_name, "kind": kind, "lookup_hash": lookup_hash,
+                                             "channel": channel}).first()
         if present:
             return False
         self._c.execute(insert(marketing_lists), {"list": list_name, "kind": kind, "lookup_hash": lookup_hash,
@@ -179,6 +178,10 @@ class MarketingLists:
                 found.setdefault(h, set()).add(name)
         return found
 
+
+_PRESENT = select(marketing_lists.c.id).where(  # built once
+    marketing_lists.c.list == bindparam("list"), marketing_lists.c.kind == bindparam("kind"),
+    marketing_lists.c.lookup_hash == bindparam("lookup_hash"), marketing_lists.c.channel == bindparam("channel"))
 
 _HOLDING = select(marketing_lists.c.lookup_hash, marketing_lists.c.list).where(
     marketing_lists.c.kind == bindparam("kind"), marketing_lists.c.lookup_hash.in_(bindparam("hashes", expanding=True)),

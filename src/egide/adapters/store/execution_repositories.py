@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
 from egide.adapters.keyring import Keyring
 from egide.adapters.store.repositories import utc_naive
@@ -44,10 +44,17 @@ class ExecutionRecords:
 
     def finish_step(self, run: str, step: str, counts: dict[str, Any], at: datetime) -> StepRecord:
         """Record a finished step; a step already recorded is a conflict (two runs raced)."""
-        self._c.execute(insert(execution_steps), {
-            "run": run, "step": step, "status": "done", "counts": json.dumps(counts, sort_keys=True, default=str),
-            "finished_at": utc_naive(at)})
-        return StepRecord(run, step, "done", json.loads(json.dumps(counts, default=str)), utc_naive(at))
+        return self.finish_steps(run, [(step, counts)], at)[0]
+
+    def finish_steps(self, run: str, steps: list[tuple[str, dict[str, Any]]], at: datetime) -> list[StepRecord]:
+        """Record finished steps in one statement (steps done together, an erasure's tables)."""
+        if not steps:
+            return []
+        texts = [(step, json.dumps(counts, sort_keys=True, default=str)) for step, counts in steps]
+        self._c.execute(insert(execution_steps), [
+            {"run": run, "step": step, "status": "done", "counts": text, "finished_at": utc_naive(at)}
+            for step, text in texts])
+        return [StepRecord(run, step, "done", json.loads(text), utc_naive(at)) for step, text in texts]
 
     # --- erasure log ----------------------------------------------------------------------------
 
@@ -62,12 +69,11 @@ class ExecutionRecords:
         if found is not None:
             return found
         hashes = self.hashes(identifiers)
-        self._c.execute(insert(erasure_log), {
+        result = self._c.execute(insert(erasure_log), {
             "request_id": request_id, "dataset": dataset, "started_at": utc_naive(at),
             "lookup_hashes": json.dumps([{"kind": h.kind, "hash": h.hash} for h in hashes])})
-        entry = self.erasure(request_id, dataset)
-        assert entry is not None
-        return entry
+        return ErasureEntry(id=result.inserted_primary_key[0], request_id=request_id, dataset=dataset,
+                            hashes=hashes, started_at=utc_naive(at))
 
     def finish_erasure(self, request_id: str, dataset: str, tables: dict[str, dict[str, Any]], at: datetime) -> None:
         self._c.execute(update(erasure_log).where(erasure_log.c.request_id == request_id,
@@ -75,8 +81,7 @@ class ExecutionRecords:
             tables=json.dumps(tables, sort_keys=True, default=str), finished_at=utc_naive(at)))
 
     def erasure(self, request_id: str, dataset: str) -> ErasureEntry | None:
-        row = self._c.execute(select(erasure_log).where(erasure_log.c.request_id == request_id,
-                                                        erasure_log.c.dataset == dataset)).first()
+        row = self._c.execute(_ERASURE, {"request_id": request_id, "dataset": dataset}).first()
         return _entry(row) if row else None
 
     def erasures_since(self, since: datetime, dataset: str | None = None) -> list[ErasureEntry]:
@@ -100,9 +105,7 @@ class ExecutionRecords:
         hashes = self.hashes(identifiers)
         if not hashes:
             return []
-        t = disputed_rectifications
-        rows = self._c.execute(select(t).where(or_(*[and_(t.c.kind == h.kind, t.c.lookup_hash == h.hash)
-                                                     for h in hashes])).order_by(t.c.recorded_at, t.c.id)).all()
+        rows = self._c.execute(_STATEMENTS, {"pairs": [(h.kind, h.hash) for h in hashes]}).all()
         seen: dict[str, DisputedStatement] = {}
         for r in rows:
             if r.request_id not in seen:
@@ -110,6 +113,14 @@ class ExecutionRecords:
                     r.request_id, tuple(json.loads(r.fields)),
                     self._keys.open(r.sealed_statement, context=f"statement:{r.request_id}"), r.recorded_at)
         return list(seen.values())
+
+
+_ERASURE = select(erasure_log).where(erasure_log.c.request_id == bindparam("request_id"),  # built once
+                                     erasure_log.c.dataset == bindparam("dataset"))
+_STATEMENTS = select(disputed_rectifications).where(  # built once: (kind, lookup_hash) IN the person's pairs
+    tuple_(disputed_rectifications.c.kind, disputed_rectifications.c.lookup_hash)
+    .in_(bindparam("pairs", expanding=True))).order_by(disputed_rectifications.c.recorded_at,
+                                                       disputed_rectifications.c.id)
 
 
 def _entry(row) -> ErasureEntry:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -25,12 +26,13 @@ from egide.domain.clock import Clock
 from egide.domain.errors import InvalidInputError
 from egide.domain.identity import Identifier, IdentifierKind
 from egide.register.model import Register
-from egide.services.execution.information import information, information_view
+from egide.services.execution.information import information, information_view, kept
 from egide.services.execution.locate import Location, company_tables, locate
 from egide.services.execution.logs import LogLine, person_lines, unsearched
 from egide.services.execution.report import (
     LANGUAGES,
     HtmlReport,
+    html_piece,
     JsonReport,
     private_file,
     publish,
@@ -96,7 +98,7 @@ def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Re
             "format": "egide-access/1", "request": reference, "generated_at": now.isoformat(),
             "controller": register.controller.name, "found": found,
             "identifiers": [shown(i) for i in location.identifiers],
-            "information": information(register, activities) if found else None,
+            "information": kept(information, register, activities) if found else None,
             "statements": [{"fields": list(s.fields), "statement": s.statement, "recorded_at": s.recorded_at}
                            for s in statements],
             "notes": notes,
@@ -105,7 +107,7 @@ def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Re
             "controller": register.controller.name, "reference": reference, "generated": now.date().isoformat(),
             "found": found, "identifiers": header["identifiers"], "notes": notes,
             "summary": _summary(dataset, rows, log_lines, names, lang),
-            "info": information_view(register, activities, lang) if found else None,
+            "info": kept(_information_html, register, activities, lang) if found else None,
             "statements": [{"fields": list(s.fields), "statement": s.statement,
                             "recorded": s.recorded_at.date().isoformat()} for s in statements],
         }
@@ -117,10 +119,16 @@ def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Re
             _stream_tables(connection, dataset, location, rows, names, json_report, html_report)
             _stream_logs(dataset, log_root, location, log_lines, json_report, html_report)
             html_report.write("foot", view)
-    for partial, final in zip(temporary, paths):
-        publish(partial, final)
+    for unfinished, final in zip(temporary, paths):
+        publish(unfinished, final)
     return {"found": found, "rows": {k: v for k, v in rows.items() if v}, "log_lines": log_lines,
             "notes": notes}
+
+
+def _information_html(register: Register, activities: tuple[str, ...], lang: str) -> Any:
+    """The art. 15(1) information in the notice's words, as the report's HTML (the same for everyone
+    whose data these activities hold)."""
+    return html_piece(lang, "information", information_view(register, activities, lang))
 
 
 def shown(identifier: Identifier) -> str:
@@ -133,9 +141,12 @@ def _counts(connection: Connection, location: Location) -> dict[str, int]:
     if not location.conditions:
         return {}
     names = list(location.conditions)
-    counts = [select(func.count()).select_from(location.tables[name]).where(location.conditions[name])
-              .scalar_subquery().label(f"n{number}") for number, name in enumerate(names)]
-    row = connection.execute(select(*counts)).one()
+
+    def build() -> Any:
+        return select(*[select(func.count()).select_from(location.tables[name]).where(location.conditions[name])
+                        .scalar_subquery().label(f"n{number}") for number, name in enumerate(names)])
+
+    row = connection.execute(location.memo(("access.counts",), build), location.params).one()
     return {name: int(value or 0) for name, value in zip(names, row)}
 
 
@@ -153,20 +164,24 @@ def _stream_tables(connection: Connection, dataset: Dataset, location: Location,
         if not rows.get(table.name):
             continue
         columns = exported_columns(dataset, location, table.name)
-        sql_table = location.tables[table.name]
-        order = [sql_table.c[k] for k in (table.primary_key or [c.name for c in sql_table.primary_key])]
-        query = location.rows(table.name, *columns).order_by(*order)
+        query = location.memo(("access.rows", table.name), partial(_rows_query, location, table, columns))
         activities = [names.get(a, a) for a in table.activities]
         json_report.table_open(table.name, {"activities": table.activities, "columns": columns})
         html_report.write("table_open", table.name, activities, columns, rows[table.name])
         streamed = rows[table.name] > CHUNK  # a server-side cursor costs round trips: only for many rows
         options = {"stream_results": True, "yield_per": CHUNK} if streamed else {}
-        result = connection.execution_options(**options).execute(query)
+        result = connection.execution_options(**options).execute(query, location.params)
         for chunk in result.partitions(CHUNK):
             json_report.rows(columns, chunk)
             html_report.write("rows", [[text_value(v) for v in row] for row in chunk])
         json_report.table_close()
         html_report.write("table_close")
+
+
+def _rows_query(location: Location, table: Any, columns: list[str]) -> Any:
+    sql_table = location.tables[table.name]
+    order = [sql_table.c[k] for k in (table.primary_key or [c.name for c in sql_table.primary_key])]
+    return location.rows(table.name, *columns).order_by(*order)
 
 
 def _stream_logs(dataset: Dataset, log_root: Path | None, location: Location, counts: dict[str, int],

@@ -35,6 +35,7 @@ from egide.services.execution.keep import KeepPlan, KeepRule, keep_rules
 from egide.services.execution.locate import Location, company_children, company_tables, locate
 from egide.services.execution.logs import erase_lines, unsearched
 from egide.services.execution.masking import HASH_PREFIX, erase_tables
+from egide.services.execution.memo import IdentityCache
 from egide.services.execution.steps import (
     ExecutionStore,
     ExecutionUnitOfWork,
@@ -46,6 +47,7 @@ from egide.services.execution.steps import (
 )
 
 _MASKS = (ErasureStrategy.null, ErasureStrategy.keyed_hash, ErasureStrategy.redact)
+_PLANS = IdentityCache(64)  # keep rules and table plans, per dataset and register objects
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ def run_erasure(store: ExecutionStore, *, dataset: Dataset, engine: Engine, regi
     list (step ``suppression``); the second records the log files' and the tables' steps, done
     together (:class:`StepGroup`), and the erasure's result."""
     now = (clock or store.clock).now()
-    keep = keep_rules(dataset, register, frozenset(open_events))
+    events = frozenset(open_events)
+    keep = _PLANS.get((dataset, register), (events,), lambda: keep_rules(dataset, register, events))
     with engine.connect() as connection:  # the rows are located, then erased, on one connection
         prepared = prepare_run(store, dataset, engine, keep, identifiers, now, log_root, connection)
         return _run(store, prepared, request_id, run, actor, on_step)
@@ -211,7 +214,8 @@ def prepare_run(store: ExecutionStore, dataset: Dataset, engine: Engine, keep: K
     # rows pseudonymised by a killed run of this erasure are found too, by their keyed hash
     location = locate(connection, dataset, tables, identifiers,
                       keyed=lambda identifier: HASH_PREFIX + keyring.lookup_hash(identifier))
-    run = ErasureRun(dataset, engine, location, plan_erasure(dataset, keep), company_children(engine, tables), now,
+    plans = _PLANS.get((dataset, keep), ("tables",), lambda: plan_erasure(dataset, keep))
+    run = ErasureRun(dataset, engine, location, plans, company_children(engine, tables), now,
                      store.keyring, log_root, connection)
     run.notes.extend(keep.notes)
     run.notes.extend(location.left_out)

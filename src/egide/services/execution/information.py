@@ -10,9 +10,10 @@ the readable report, so the words are those of the published notice.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from egide.notice.render import build_notice
+from egide.services.execution.memo import IdentityCache
 from egide.notice.view import NoticeView
 from egide.register.model import ARTICLE_6, DataSource, Register
 
@@ -69,3 +70,13 @@ def information(register: Register, activity_keys: Iterable[str]) -> dict[str, A
 def information_view(register: Register, activity_keys: Iterable[str], lang: str) -> NoticeView:
     """The same information in the notice's words, in ``lang`` (fr or en)."""
     return build_notice(concerned(register, activity_keys), lang)
+
+
+_KEPT = IdentityCache(256)  # a few entries per register version
+
+
+def kept(form: Callable[..., Any], register: Register, activity_keys: Iterable[str], *args: Any) -> Any:
+    """``form(register, activity_keys, *args)`` computed once per register object and set of activities:
+    the same for every person whose data those activities hold (the result is not to be changed)."""
+    keys = tuple(sorted(activity_keys))
+    return _KEPT.get((register,), (form.__name__, keys, *args), lambda: form(register, keys, *args))

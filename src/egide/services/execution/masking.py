@@ -28,6 +28,7 @@ from sqlalchemy import (
     Connection,
     String,
     and_,
+    bindparam,
     case,
     column,
     delete,
@@ -68,9 +69,28 @@ def erase_tables(connection: Connection, plans: "list[TablePlan]", location: Loc
     order (children before parents); return each table's counts. One query first counts, for every
     table, the person's rows and those each keep rule keeps (rows a rule keeps are never deleted,
     so counting them first counts what stays)."""
-    tallies = _tally(connection, plans, location, now)
-    return {plan.table: erase_table(connection, plan, location, children.get(plan.table, []), keyring, now,
+    params = {**location.params, **cutoffs(plans, location, now)}
+    tallies = _tally(connection, plans, location, params)
+    return {plan.table: erase_table(connection, plan, location, children.get(plan.table, []), keyring, params,
                                     tallies[plan.table]) for plan in plans}
+
+
+def cutoffs(plans: "list[TablePlan]", location: Location, now: datetime) -> dict[str, Any]:
+    """The values of the keep rules' bound cutoffs (:func:`keep_condition`) at ``now``."""
+    values = {}
+    for plan in plans:
+        for rule in plan.keep:
+            cutoff = rule.cutoff(now)
+            if cutoff is not None:
+                values[_cutoff_name(rule)] = _bound(_clock_type(rule, location), cutoff)
+    return values
+
+
+def _delete(plan: "TablePlan", location: Location, children: list[tuple[str, str, str]]) -> Any:
+    sql_table = location.tables[plan.table]
+    kept_by_rule = or_(*[keep_condition(rule, sql_table, location) for rule in plan.keep]) if plan.keep else false()
+    return delete(sql_table).where(location.condition(plan.table), not_(kept_by_rule),
+                                   *_unreferenced(sql_table, children))
 
 
 @dataclass
@@ -81,18 +101,17 @@ class _Tally:
 
 
 def erase_table(connection: Connection, plan: "TablePlan", location: Location, children: list[tuple[str, str, str]],
-                keyring: "KeyringPort", now: datetime, tally: _Tally) -> dict[str, Any]:
-    """One table: ``DELETE`` the rows no rule keeps and nothing points at, then mask what stays."""
+                keyring: "KeyringPort", params: dict[str, Any], tally: _Tally) -> dict[str, Any]:
+    """One table: ``DELETE`` the rows no rule keeps and nothing points at, then mask what stays.
+    ``params``: the location's values and the keep rules' cutoffs."""
     sql_table = location.tables[plan.table]
-    person = location.condition(plan.table)
     deleted = 0
     if plan.delete and tally.total > tally.by_rules:  # some rows no rule keeps
-        kept_by_rule = or_(*[keep_condition(rule, sql_table, location, now) for rule in plan.keep]) \
-            if plan.keep else false()
-        statement = delete(sql_table).where(person, not_(kept_by_rule), *_unreferenced(sql_table, children))
-        deleted = connection.execute(statement).rowcount or 0
+        statement = location.memo(("erasure.delete", plan, tuple(children)),
+                                  partial(_delete, plan, location, children))
+        deleted = connection.execute(statement, params).rowcount or 0
     remaining = tally.total - deleted
-    masked = _mask(connection, sql_table, person, plan.masks, keyring) if remaining else 0
+    masked = _mask(connection, sql_table, location, plan.masks, keyring) if remaining else 0
     kept = list(tally.kept)
     others = remaining - tally.by_rules
     if others and plan.delete:  # rows of other tables still point at them
@@ -107,51 +126,59 @@ def erase_table(connection: Connection, plan: "TablePlan", location: Location, c
 
 
 def _tally(connection: Connection, plans: "list[TablePlan]", location: Location,
-           now: datetime) -> dict[str, _Tally]:
+           params: dict[str, Any]) -> dict[str, _Tally]:
     """Every table's counts in one ``SELECT``: the person's rows of a table no keep rule covers (a
     scalar subquery each) and, for a table keep rules cover, one aggregate row (a derived table:
-    each scans the person's rows of its table once; few of them, so the planner joins them cheaply)."""
+    each scans the person's rows of its table once; few of them, so the planner joins them cheaply).
+    The statement is built once per plan (:meth:`Location.memo`)."""
     tallies = {plan.table: _Tally() for plan in plans}
+    statement, readers = location.memo(("erasure.tally", tuple(plans)), partial(_tally_statement, plans, location))
+    if statement is None:
+        return tallies
+    row = connection.execute(statement, params).one()._mapping
+    for read in readers:
+        read(row, tallies)
+    return tallies
+
+
+def _tally_statement(plans: "list[TablePlan]", location: Location) -> tuple[Any, list[Callable[[Any, Any], None]]]:
     columns: list[Any] = []
     derived: list[Any] = []
-    readers: list[Callable[[Any], None]] = []
+    readers: list[Callable[[Any, Any], None]] = []
     for plan in plans:
         if plan.table not in location.conditions:
             continue
         sql_table, person = location.tables[plan.table], location.condition(plan.table)
         if plan.keep:
             name = f"kept_{len(derived)}"
-            aggregates, read = _aggregates(plan, location, now, tallies[plan.table], name)
+            aggregates, read = _aggregates(plan, location, name)
             derived.append(select(*aggregates).select_from(sql_table).where(person).subquery(name))
         else:
             label = f"total_{len(columns)}"
             columns.append(select(func.count()).select_from(sql_table).where(person).scalar_subquery().label(label))
-            read = partial(_read_total, tallies[plan.table], label)
+            read = partial(_read_total, plan.table, label)
         readers.append(read)
     if not readers:
-        return tallies
+        return None, readers
     statement = select(*columns, *[c.label(f"{d.name}_{c.name}") for d in derived for c in d.c])
     if derived:
         joined = derived[0]
         for other in derived[1:]:  # one row each: joined on nothing, still one row
             joined = joined.join(other, true())
         statement = statement.select_from(joined)
-    row = connection.execute(statement).one()._mapping
-    for read in readers:
-        read(row)
-    return tallies
+    return statement, readers
 
 
-def _read_total(tally: _Tally, label: str, row: Any) -> None:
-    tally.total = int(row[label] or 0)
+def _read_total(table: str, label: str, row: Any, tallies: dict[str, _Tally]) -> None:
+    tallies[table].total = int(row[label] or 0)
 
 
-def _aggregates(plan: "TablePlan", location: Location, now: datetime, tally: _Tally,
-                name: str) -> tuple[list[Any], Callable[[Any], None]]:
+def _aggregates(plan: "TablePlan", location: Location,
+                name: str) -> tuple[list[Any], Callable[[Any, Any], None]]:
     """The person's rows, those a keep rule keeps, and for each rule how many rows it keeps, until
     when (the latest clock plus the period) and how many of them have a date."""
     sql_table = location.tables[plan.table]
-    conditions = [keep_condition(rule, sql_table, location, now) for rule in plan.keep]
+    conditions = [keep_condition(rule, sql_table, location) for rule in plan.keep]
     aggregates = [func.count().label("total")]
     if len(conditions) > 1:
         aggregates.append(func.sum(case((or_(*conditions), 1), else_=0)).label("rules"))
@@ -162,9 +189,10 @@ def _aggregates(plan: "TablePlan", location: Location, now: datetime, tally: _Ta
             aggregates.append(func.max(dated).label(f"r{number}_latest"))
             aggregates.append(func.count(dated).label(f"r{number}_dated"))
 
-    def read(row: Any) -> None:
+    def read(row: Any, tallies: dict[str, _Tally]) -> None:
         def value(label: str) -> Any:
             return row[f"{name}_{label}"]
+        tally = tallies[plan.table]
         tally.total = int(value("total") or 0)
         tally.by_rules = int(value("rules" if len(conditions) > 1 else "r0_rows") or 0)
         tally.kept = [_kept_entry(rule, number, value) for number, rule in enumerate(plan.keep)]
@@ -185,18 +213,27 @@ def _kept_entry(rule: KeepRule, number: int, value: Callable[[str], Any]) -> dic
     return entry
 
 
-def keep_condition(rule: KeepRule, sql_table: SqlTable, location: Location, now: datetime) -> ColumnElement[bool]:
-    """The rows ``rule`` still keeps: clock after ``now - period`` (an undated row is kept)."""
+def keep_condition(rule: KeepRule, sql_table: SqlTable, location: Location) -> ColumnElement[bool]:
+    """The rows ``rule`` still keeps: clock after ``now - period`` (an undated row is kept); the
+    cutoff is a bound parameter (:func:`cutoffs` gives its value)."""
     condition: ColumnElement[bool] = true()
     if rule.only_where is not None:
         flag = sql_table.c[rule.only_where]
         condition = (flag.is_(True) if _is_boolean(flag) else flag != 0 if _is_mysql_flag(flag)
                      else flag.is_not(None))
-    cutoff = rule.cutoff(now)
-    if cutoff is None:
+    if rule.period is None:
         return condition
     clock, clock_type = clock_expression(rule, sql_table, location)
-    return and_(condition, or_(clock.is_(None), clock > _bound(clock_type, cutoff)))
+    return and_(condition, or_(clock.is_(None), clock > bindparam(_cutoff_name(rule), type_=clock_type)))
+
+
+def _cutoff_name(rule: KeepRule) -> str:
+    return "cutoff_" + hashlib.sha256(f"{rule.table}/{rule.rule}".encode()).hexdigest()[:12]
+
+
+def _clock_type(rule: KeepRule, location: Location) -> Any:
+    assert rule.clock_column is not None
+    return location.tables[rule.clock_column[0]].c[rule.clock_column[1]].type
 
 
 def clock_expression(rule: KeepRule, sql_table: SqlTable, location: Location) -> tuple[Any, Any]:
@@ -226,23 +263,49 @@ def _unreferenced(sql_table: SqlTable, children: list[tuple[str, str, str]]) -> 
     return conditions
 
 
-def _mask(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], masks: "tuple[Masking, ...]",
+def _mask(connection: Connection, sql_table: SqlTable, location: Location, masks: "tuple[Masking, ...]",
           keyring: "KeyringPort") -> int:
+    person, params = location.condition(sql_table.name), location.params
     plain = [m for m in masks if m.identity is None]
     identity = [m for m in masks if m.identity is not None]
     count = 0
     for m in plain:
         if m.strategy is ErasureStrategy.keyed_hash:
-            count = max(count, _hash_by_chunks(connection, sql_table, person, m, keyring))
-    values = {m.column: _fixed_value(sql_table, m) for m in plain if m.strategy is not ErasureStrategy.keyed_hash}
-    for m in identity:  # in the last statement: these columns are what finds the person's rows
-        if m.strategy is ErasureStrategy.keyed_hash:
-            values[m.column] = _hash_case(connection, sql_table, person, m, keyring)
-        else:
+            count = max(count, _hash_by_chunks(connection, sql_table, location, m, keyring))
+    if not [m for m in masks if m.strategy is not ErasureStrategy.keyed_hash or m.identity is not None]:
+        return count  # only keyed hashes of plain columns, done above
+    hashed = {m.column: _hash_values(connection, sql_table, location, m, keyring) for m in identity
+              if m.strategy is ErasureStrategy.keyed_hash}
+    shape = tuple((column, len(mapping)) for column, mapping in hashed.items())
+    statement = location.memo(("erasure.mask", sql_table.name, masks, shape),
+                              partial(_mask_statement, sql_table, person, masks, shape))
+    values = dict(params)
+    for column, mapping in hashed.items():
+        for number, (value, digest) in enumerate(mapping.items()):
+            values[f"mask_{column}_{number}"], values[f"hash_{column}_{number}"] = value, digest
+    return max(count, connection.execute(statement, values).rowcount or 0)
+
+
+def _mask_statement(sql_table: SqlTable, person: ColumnElement[bool], masks: "tuple[Masking, ...]",
+                    shape: tuple[tuple[str, int], ...]) -> Any:
+    """The fixed values, then the identity columns (what finds the person's rows: last), with their
+    keyed hashes as a ``CASE`` of bound values (``shape``: how many values each column holds)."""
+    sizes = dict(shape)
+    values = {m.column: _fixed_value(sql_table, m) for m in masks
+              if m.identity is None and m.strategy is not ErasureStrategy.keyed_hash}
+    for m in masks:
+        if m.identity is None:
+            continue
+        col = sql_table.c[m.column]
+        if m.strategy is not ErasureStrategy.keyed_hash:
             values[m.column] = _fixed_value(sql_table, m)
-    if values:
-        count = max(count, connection.execute(update(sql_table).where(person).values(**values)).rowcount or 0)
-    return count
+        elif sizes.get(m.column):
+            values[m.column] = case({bindparam(f"mask_{m.column}_{n}", type_=col.type):
+                                     bindparam(f"hash_{m.column}_{n}", type_=String()) for n in range(sizes[m.column])},
+                                    value=col, else_=col)
+        else:
+            values[m.column] = col
+    return update(sql_table).where(person).values(**values)
 
 
 def _fixed_value(sql_table: SqlTable, m: "Masking") -> Any:
@@ -257,26 +320,35 @@ def _fixed_value(sql_table: SqlTable, m: "Masking") -> Any:
     return col  # a NOT NULL column that is neither text nor nullable keeps its value (reported by the plan)
 
 
-def _hash_by_chunks(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], m: "Masking",
+def _hash_by_chunks(connection: Connection, sql_table: SqlTable, location: Location, m: "Masking",
                     keyring: "KeyringPort") -> int:
-    col = sql_table.c[m.column]
-    distinct = select(col).where(person, col.is_not(None), not_(_already_hashed(col))).distinct()
-    values = [v for (v,) in connection.execute(distinct)]
+    col, person = sql_table.c[m.column], location.condition(sql_table.name)
+    values = [v for (v,) in connection.execute(_distinct(location, sql_table, m), location.params)]
     count = 0
     for start in range(0, len(values), CHUNK):
         chunk = values[start:start + CHUNK]
         expression = _case(col, chunk, m, sql_table, keyring)
         count += connection.execute(update(sql_table).where(person, col.in_(chunk))
-                                    .values({m.column: expression})).rowcount or 0
+                                    .values({m.column: expression}), location.params).rowcount or 0
     return count
 
 
-def _hash_case(connection: Connection, sql_table: SqlTable, person: ColumnElement[bool], m: "Masking",
-               keyring: "KeyringPort") -> Any:
+def _distinct(location: Location, sql_table: SqlTable, m: "Masking") -> Any:
+    """The column's distinct values on the person's rows, not yet a keyed hash."""
+    def build() -> Any:
+        col = sql_table.c[m.column]
+        return select(col).where(location.condition(sql_table.name), col.is_not(None),
+                                 not_(_already_hashed(col))).distinct()
+    return location.memo(("erasure.distinct", sql_table.name, m.column), build)
+
+
+def _hash_values(connection: Connection, sql_table: SqlTable, location: Location, m: "Masking",
+                 keyring: "KeyringPort") -> dict[Any, str]:
+    """Each value of the identity column on the person's rows -> its keyed hash."""
     col = sql_table.c[m.column]
-    values = [v for (v,) in connection.execute(
-        select(col).where(person, col.is_not(None), not_(_already_hashed(col))).distinct())]
-    return _case(col, values, m, sql_table, keyring) if values else col
+    length = col.type.length if isinstance(col.type, String) else None
+    values = [v for (v,) in connection.execute(_distinct(location, sql_table, m), location.params)]
+    return {v: keyed_hash(keyring, sql_table.name, m.column, m.identity, v, length) for v in values}
 
 
 def _case(col: Any, values: list[Any], m: "Masking", sql_table: SqlTable, keyring: "KeyringPort") -> Any:

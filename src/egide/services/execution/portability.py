@@ -129,7 +129,7 @@ def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Re
 def _query(connection: Connection, location: Location, name: str, columns: list[str]) -> Any:
     sql_table = location.tables[name]
     query = location.rows(name, *columns).order_by(*sql_table.primary_key.columns)
-    return connection.execution_options(stream_results=True, yield_per=CHUNK).execute(query)
+    return connection.execution_options(stream_results=True, yield_per=CHUNK).execute(query, location.params)
 
 
 def _json_entry(archive: zipfile.ZipFile, connection: Connection, location: Location, name: str,

@@ -108,7 +108,8 @@ def run_rectification(store: ExecutionStore, *, dataset: Dataset, engine: Engine
 def _update(engine: Engine, location: Location, name: str, values: dict[str, Any]) -> dict[str, Any]:
     sql_table = location.tables[name]
     with engine.begin() as connection:
-        count = connection.execute(update(sql_table).where(location.condition(name)).values(**values)).rowcount
+        count = connection.execute(update(sql_table).where(location.condition(name)).values(**values),
+                                   location.params).rowcount
     return {"updated": count or 0, "columns": sorted(values)}
 
 

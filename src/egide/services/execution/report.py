@@ -54,8 +54,10 @@ class JsonReport:
         self._first_row = True
 
     def start(self, header: dict[str, Any]) -> None:
-        body = json.dumps(header, ensure_ascii=False, indent=1, default=json_value)
-        self._h.write(body[:-1].rstrip() + ',\n "tables": {')
+        """One line per key of the header (the C encoder: an indented dump is pure Python, and slow)."""
+        items = "".join(f"\n {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, default=json_value)},"
+                        for key, value in header.items())
+        self._h.write("{" + items + '\n "tables": {')
 
     def table_open(self, name: str, meta: dict[str, Any]) -> None:
         prefix = "" if self._first_table else ","
@@ -94,6 +96,11 @@ class HtmlReport:
 
     def write(self, macro: str, *args: Any) -> None:
         self._h.write(str(getattr(self._macros, macro)(*args)))
+
+
+def html_piece(lang: str, macro: str, *args: Any) -> Any:
+    """One macro of the report rendered on its own (safe HTML), to be written into a later piece."""
+    return getattr(_environment().get_template(f"{lang}/access.html.j2").module, macro)(*args)
 
 
 @lru_cache(maxsize=1)

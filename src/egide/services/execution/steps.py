@@ -101,14 +101,14 @@ def run_steps(store: ExecutionStore, run: str, steps: Sequence[Step | StepGroup]
         with store.unit_of_work() as uow:
             if number == 0 and earlier and note_resumption:
                 resumed(uow, run, earlier, request_id=request_id, actor=actor)
-            records = []
+            finished = []
             for key in pending:
                 step_counts = counts[key]
                 if isinstance(item, Step) and item.in_store is not None:
                     step_counts = {**step_counts, **item.in_store(uow)}
-                records.append(record_step(uow, store.clock, run, key, step_counts, request_id=request_id,
-                                           actor=actor))
-                done[key] = records[-1]
+                finished.append((key, step_counts))
+            records = record_steps(uow, store.clock, run, finished, request_id=request_id, actor=actor)
+            done.update((r.step, r) for r in records)
             if finish is not None and number == len(items) - 1:
                 finish(uow, done)
         for record in records:
@@ -127,6 +127,16 @@ def record_step(uow: ExecutionUnitOfWork, clock: Clock, run: str, key: str, coun
     uow.audit.record(AuditEvent("request.step_done", actor, "request", request_id,
                                 {"run": run, "step": key, "counts": _numbers(counts)}))
     return record
+
+
+def record_steps(uow: ExecutionUnitOfWork, clock: Clock, run: str, steps: list[tuple[str, dict[str, Any]]], *,
+                 request_id: str, actor: str) -> list[StepRecord]:
+    """Several steps' completions (one statement) and their audit events, in the caller's store transaction."""
+    records = uow.execution.finish_steps(run, steps, clock.now())
+    for record, (key, counts) in zip(records, steps):
+        uow.audit.record(AuditEvent("request.step_done", actor, "request", request_id,
+                                    {"run": run, "step": key, "counts": _numbers(counts)}))
+    return records
 
 
 def resumed(uow: ExecutionUnitOfWork, run: str, earlier: set[str], *, request_id: str, actor: str) -> None:

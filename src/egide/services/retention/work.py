@@ -73,8 +73,8 @@ def _person_conditions(connection: Connection, dataset: Any, tables: dict[str, A
         if not identifiers:
             continue
         location = locate(connection, dataset, tables, identifiers)
-        for name, condition in location.conditions.items():
-            found.setdefault(name, []).append(condition)
+        for name in location.conditions:  # each person's values inside: several people are ORed
+            found.setdefault(name, []).append(location.bound(name))
     return {name: or_(*conds) for name, conds in found.items()}
 
 
