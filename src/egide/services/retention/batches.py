@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement, False_
 
@@ -108,8 +108,10 @@ def _array_of(element: _ArrayOf, compiler: Any, **kw: Any) -> str:
 
 def _in_one_statement(connection: Connection, sql_table: Any, key: Any, work: Work, after: Any, batch_size: int,
                       keyring: Any) -> Batch:
-    """PostgreSQL, one statement a batch: ``DELETE (UPDATE) ... WHERE key = ANY(ARRAY(SELECT key ...
-    WHERE <due> AND key > after ORDER BY key LIMIT n)) RETURNING key``."""
+    """PostgreSQL, one statement a batch: ``WITH egide_done AS (DELETE (UPDATE) ... WHERE key =
+    ANY(ARRAY(SELECT key ... WHERE <due> AND key > after ORDER BY key LIMIT n)) RETURNING key)
+    SELECT count(*), max(key), (array_agg(key ORDER BY key))[1:3] FROM egide_done``: one row comes
+    back (how many, where the next batch starts, three examples), not the batch's keys."""
     start = key > after if after is not None else true()
     keys = select(key).where(start, work.condition).order_by(key).limit(batch_size).correlate(None)
     chosen = key == any_(_ArrayOf(keys))
@@ -123,8 +125,11 @@ def _in_one_statement(connection: Connection, sql_table: Any, key: Any, work: Wo
                 new = case((work.column_due[anon.column], new), else_=sql_table.c[anon.column])
             values[anon.column] = new
         statement = update(sql_table).where(chosen).values(values)
-    done = sorted(k for (k,) in connection.execute(statement.returning(key)))
-    return Batch(len(done), len(done), [str(k) for k in done[:3]], done[-1] if done else after)
+    done = statement.returning(key).cte("egide_done")
+    taken = done.c[key.name]
+    first = func.array_agg(aggregate_order_by(taken, taken), type_=ARRAY(key.type))[1:3]
+    rows, last, examples = connection.execute(select(func.count(), func.max(taken), first)).one()
+    return Batch(rows, rows, [str(k) for k in examples or []], last if rows else after)
 
 
 def _key_range(connection: Connection, key: Any, condition: Any, after: Any,
