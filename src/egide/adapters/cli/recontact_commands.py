@@ -13,9 +13,8 @@ from typing import Any, Iterator
 
 import typer
 
-from egide.adapters.cli.context import STATE
 from egide.adapters.cli.errors import reported_errors
-from egide.domain.errors import ConfigurationError, InvalidInputError, Problem
+from egide.domain.errors import InvalidInputError, Problem
 
 app = typer.Typer(help="Re-contact before retention ends (keep me / forget me): the list, the notices, the answers.",
                   no_args_is_help=True)
@@ -30,27 +29,11 @@ _RULE = typer.Option(None, "--rule", help="Only this retention rule (its key).")
 @contextmanager
 def _session(datasets: list[Path], database_url: str | None, need_databases: bool = True) -> Iterator[tuple[Any, ...]]:
     """The request desk, the active register and the company databases, closed afterwards."""
-    from egide.adapters.cli.request_commands import open_databases
+    from egide.adapters.cli.retention_commands import company_session
     from egide.adapters.notifications import request_desk
-    from egide.bootstrap import build_app
 
-    application = build_app(STATE.settings())
-    databases: list[Any] = []
-    try:
-        active = application.registers.get()
-        if active is None:
-            raise ConfigurationError("no register is active: run `egide register activate FILE`")
-        register = active.loaded.register
-        files = datasets or list(application.settings.datasets)
-        if need_databases and not files:
-            raise InvalidInputError("no dataset: give --dataset FILE (or set EGIDE_DATASETS)",
-                                    problems=[Problem("at least one dataset", path="datasets")])
-        databases = open_databases(files, register, database_url, None) if files else []
+    with company_session(datasets, database_url, None, need_databases) as (application, register, databases):
         yield request_desk(application), register, databases, application.settings
-    finally:
-        for database in databases:
-            database.engine.dispose()
-        application.close()
 
 
 def _parse_at(text: str | None) -> datetime | None:

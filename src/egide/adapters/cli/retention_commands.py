@@ -29,10 +29,10 @@ _AT = typer.Option(None, "--at", help="Apply the rules as on this date (2027-01-
 
 
 @contextmanager
-def _session(datasets: list[Path], database_url: str | None, log_root: Path | None,
-             need_databases: bool = True) -> Iterator[tuple[Any, ...]]:
+def company_session(datasets: list[Path], database_url: str | None, log_root: Path | None,
+                    need_databases: bool = True) -> Iterator[tuple[Any, ...]]:
     """The application, the active register and the company databases, closed afterwards."""
-    from egide.adapters.cli.request_commands import open_databases
+    from egide.adapters.connectors.company import close_databases, open_databases
     from egide.bootstrap import build_app
 
     application = build_app(STATE.settings())
@@ -49,8 +49,7 @@ def _session(datasets: list[Path], database_url: str | None, log_root: Path | No
         databases = open_databases(files, register, database_url, log_root) if files else []
         yield application, register, databases
     finally:
-        for database in databases:
-            database.engine.dispose()
+        close_databases(databases)
         application.close()
 
 
@@ -82,7 +81,7 @@ def plan_cmd(
     with reported_errors():
         if fmt not in ("text", "json"):
             raise InvalidInputError(f"unknown --format {fmt!r}", problems=[Problem("use text or json", path="format")])
-        with _session(dataset, database_url, log_root) as (application, register, databases):
+        with company_session(dataset, database_url, log_root) as (application, register, databases):
             plan = plan_retention(application.store, register, databases, parse_instant(at))
     if fmt == "json":
         typer.echo(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False, default=str))
@@ -107,7 +106,7 @@ def run_cmd(
     from egide.services.retention import run_retention
 
     with reported_errors():
-        with _session(dataset, database_url, log_root) as (application, register, databases):
+        with company_session(dataset, database_url, log_root) as (application, register, databases):
             reports = application.settings.data_dir / "retention"
             with progress_bar(quiet) as progress:
                 run = run_retention(application.store, register, databases, parse_instant(at),
@@ -166,7 +165,7 @@ def hold_add(
                       Identifier.of("customer_id", customer_id) if customer_id else None)
         scope = (HoldScope.event if event else HoldScope.person if identifier else
                  HoldScope.table if table else HoldScope.dataset)
-        with _session(dataset, None, None, need_databases=False) as (application, _register, _):
+        with company_session(dataset, None, None, need_databases=False) as (application, _register, _):
             from egide.datasets.loader import load_dataset
 
             files = dataset or list(application.settings.datasets)
