@@ -48,7 +48,8 @@ def test_the_plan_shows_each_rules_effect_and_changes_nothing(shop):
     plan = json.loads(cli("retention", "plan", "--dataset", SHOP_DATASET, "--at", "2026-01-31",
                           "--format", "json").stdout)
     due = next(c for c in plan["counts"] if c["table"] == "prospects" and c["action"] == "delete")
-    assert due["rows"] > 0 and len(due["examples"]) <= 3
+    assert due["held"] > 0 and len(due["examples"]) <= 3  # past three years, but asked first (re-contact)
+    assert any(n.startswith("shop/prospects:") and "wait to be contacted" in n for n in plan["notes"])
     assert _count(db, "prospects") == prospects
 
 

@@ -42,4 +42,8 @@ def test_the_daily_retention_job_applies_the_plan_at_the_apps_clock(app, tmp_pat
     assert run["status"] == "done"
     after = plan_retention(app.store, okasio(), [database(company, tmp_path)], LATER)
     assert _to_delete(after) == 0
+    with app.store.unit_of_work(read_only=True) as uow:  # the prospects were asked before the run
+        contacted = uow.recontacts.latest("prospect-data", "shop", "prospects")
+        actions = [e.action for e in uow.audit.events()]
+    assert contacted and actions.index("retention.recontact_recorded") < actions.index("retention.run_started")
     company.dispose()

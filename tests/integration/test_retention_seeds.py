@@ -15,6 +15,7 @@ from egide.domain.durations import Duration
 from egide.register.model import RetentionAction
 from egide.services.retention import plan_retention, run_retention
 from egide.services.retention.archive import archive_engine, archive_table
+from egide.services.retention.recontact import record_contacts
 from tests.integration.execution_shop import snapshot
 from tests.integration.retention_shop import (
     NOW,
@@ -58,7 +59,10 @@ def test_the_plan_changes_nothing_and_the_run_does_what_it_announced(app, compan
     assert sorted(p.suffix for p in run.reports) == [".html", ".json"]
 
 
-def test_002_a_prospect_goes_three_years_after_the_last_contact_and_not_a_day_before(app, company, tmp_path):
+def test_002_a_prospect_goes_three_years_after_the_last_contact_once_asked_and_not_a_day_before(
+        app, company, tmp_path):
+    """Kept three years from the last contact, then asked whether to go on (« nous pourrons reprendre
+    contact »): the row goes when the answer period (one month) has run out without an answer."""
     contact = NOW - timedelta(days=30)
     add_prospect(company, PERSON, contact)
     expiry = Duration.parse("P3Y").add_to(contact)
@@ -66,8 +70,27 @@ def test_002_a_prospect_goes_three_years_after_the_last_contact_and_not_a_day_be
     run_retention(app.store, okasio(), [db], expiry - timedelta(days=1))
     assert row(company, shop.PROSPECTS, PERSON) is not None
     run = run_retention(app.store, okasio(), [db], expiry)
+    assert row(company, shop.PROSPECTS, PERSON) is not None  # due, but not asked yet
+    assert any("prospects" in note and "wait to be contacted" in note for note in run.notes)
+    app.store.clock.advance(expiry - app.store.clock.now())
+    record_contacts(_desk(app, tmp_path), okasio(), [db])
+    unanswered = Duration.parse("P1M").add_to(expiry)
+    run_retention(app.store, okasio(), [db], unanswered - timedelta(days=1))
+    assert row(company, shop.PROSPECTS, PERSON) is not None
+    run = run_retention(app.store, okasio(), [db], unanswered)
     assert row(company, shop.PROSPECTS, PERSON) is None
     assert any(c.table == "prospects" and c.rule == "prospect-data" and c.rows for c in run.counts)
+
+
+def _desk(app, tmp_path):  # type: ignore[no-untyped-def]
+    from egide.adapters.notifications import NoticeTemplates, OutboxNotifier
+    from egide.domain.requests import RequestPolicy
+    from egide.services.request_desk import RequestDesk
+
+    return RequestDesk(store=app.store, renderer=NoticeTemplates(), code_hash=app.store.keyring.code_hash,
+                       notifier=OutboxNotifier(tmp_path / "outbox", "privacy@example.com"),
+                       policy=RequestPolicy(controller_name="OKASIO", language="fr",
+                                            contact_email="privacy@example.com"), actor="test")
 
 
 def test_002_card_proofs_are_archived_then_purged_after_13_or_15_months(app, company, tmp_path):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from egide.domain.recontact import Contact, effective_clock, is_due
+from egide.domain.durations import Duration
+from egide.domain.recontact import Contact, Waiting, effective_clock, is_due, waiting
 
 CLOCK = datetime(2023, 1, 30, 9, 30)
 LIMIT = datetime(2023, 1, 31, 9, 30)  # now minus the re-contact period
@@ -45,3 +46,31 @@ def test_a_keep_answer_restarts_the_clock_at_the_answer():
 
 def test_a_clock_later_than_the_keep_answer_wins():
     assert effective_clock(datetime(2027, 1, 1), datetime(2026, 2, 2)) == datetime(2027, 1, 1)
+
+
+# --- what a re-contact keeps from a retention run ---------------------------------------------------
+
+NOW = datetime(2026, 2, 10)  # the contact (1 February) was answered by nobody yet
+MONTH = Duration.parse("P1M")
+
+
+def test_a_row_due_for_recontact_and_not_contacted_is_kept_until_it_is():
+    assert waiting(CLOCK, LIMIT, None, NOW, MONTH, LIMIT) is Waiting.contact
+
+
+def test_a_contacted_row_is_kept_until_the_answer_period_is_over():
+    assert waiting(CLOCK, LIMIT, _contact(), NOW, MONTH, LIMIT) is Waiting.answer
+    assert waiting(CLOCK, LIMIT, _contact(), datetime(2026, 3, 1), MONTH, LIMIT) is None  # 1 Feb + P1M
+
+
+def test_forget_releases_the_row_and_keep_keeps_it_for_another_period():
+    assert waiting(CLOCK, LIMIT, _contact(answer="forget", answered_at=NOW), NOW, MONTH, LIMIT) is None
+    answered = datetime(2026, 2, 5)
+    kept = _contact(answer="keep", answered_at=answered)
+    clock = effective_clock(CLOCK, answered)
+    assert waiting(clock, LIMIT, kept, NOW, MONTH, LIMIT) is Waiting.keep
+    assert waiting(clock, LIMIT, kept, NOW, MONTH, answered) is None  # its period has run again
+
+
+def test_a_row_not_yet_past_the_recontact_period_is_left_to_the_retention_rules():
+    assert waiting(LIMIT + timedelta(days=1), LIMIT, None, NOW, MONTH, LIMIT) is None

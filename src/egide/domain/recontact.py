@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from egide.domain.durations import Duration
+
 
 class Answer(str, Enum):
     keep = "keep"  # keep my data: the clock restarts at the answer
@@ -67,3 +69,29 @@ def is_due(clock: datetime, limit: datetime, latest: Contact | None) -> bool:
     if clock > limit:
         return False
     return latest is None or latest.clock_at != clock or latest.answer == Answer.keep.value
+
+
+class Waiting(str, Enum):
+    """Why a re-contact rule keeps a row its retention period would release."""
+
+    contact = "awaiting_contact"  # due for re-contact, not contacted yet in this clock cycle
+    answer = "awaiting_answer"  # contacted: the answer period runs
+    keep = "kept_by_answer"  # answered *keep me*: the period runs again from the answer
+
+
+def waiting(clock: datetime, contact_limit: datetime, latest: Contact | None, now: datetime,
+            answer_within: Duration, retention_limit: datetime | None) -> Waiting | None:
+    """Whether the re-contact keeps a row, all instants naive UTC: ``clock`` is the row's effective
+    clock (:func:`effective_clock`), ``contact_limit`` now minus the re-contact period,
+    ``retention_limit`` now minus the rule's retention period (None: no period). Data goes only
+    after the person was asked and the answer period ran out without an answer (or they said
+    *forget*): the notice comes *before* the data goes, never on the day it goes."""
+    if is_due(clock, contact_limit, latest):
+        return Waiting.contact
+    if latest is None:
+        return None
+    if latest.clock_at == clock and latest.answer is None and answer_within.add_to(latest.contacted_at) > now:
+        return Waiting.answer
+    if latest.answer == Answer.keep.value and retention_limit is not None and clock > retention_limit:
+        return Waiting.keep
+    return None

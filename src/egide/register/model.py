@@ -382,6 +382,8 @@ class Recontact(_Model):
     after: IsoDuration
     channel: ChannelKind = ChannelKind.email
     notify: bool = Field(False, description="Send the notice by email, not only list the people.")
+    answer_within: IsoDuration = Field("P1M", description="How long the person has to answer: the rows are "
+                                       "kept until then (retention never deletes before the person was asked).")
     source_quote: SourceQuote = None
 
 

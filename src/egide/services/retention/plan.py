@@ -15,6 +15,7 @@ from typing import Any
 from egide.domain.retention import Action, Hold, TableCount
 from egide.register.model import Register
 from egide.services.retention.archive import purge_count
+from egide.services.retention.awaiting import recontact_kept
 from egide.services.retention.batches import count
 from egide.services.retention.holds import active_holds, held_people
 from egide.services.retention.logs import log_decision
@@ -54,9 +55,10 @@ def plan_retention(store: Any, register: Register, databases: list[Any], at: dat
     people = held_people(store, holds, at)
     plan = RetentionPlan(at, [], {}, holds)
     for database in databases:
+        kept = recontact_kept(store, register, database, at)
         with database.engine.connect() as connection:
-            work = database_work(connection, database, register, at, holds, people)
-            plan.notes += work.notes
+            work = database_work(connection, database, register, at, holds, people, kept.keys)
+            plan.notes += work.notes + kept.notes(database.dataset.name)
             _count(connection, work, plan)
         _purges(database, work, plan)
         plan.log_directories += plan_logs(store, database, register, at, holds)

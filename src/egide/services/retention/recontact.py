@@ -130,8 +130,8 @@ def due_for_recontact(desk: RequestDesk, register: Register, databases: list[Com
 
 def _due_in(desk: RequestDesk, target: RecontactTarget, at: datetime) -> list[DuePerson]:
     after = Duration.parse(target.rule.recontact.after)  # type: ignore[union-attr]
-    limit = cutoff(after, _aware(at))
-    rows = _rows_past(target, limit)
+    limit = cutoff(after, aware(at))
+    rows = rows_past(target, limit)
     if not rows:
         return []
     with desk.store.unit_of_work(read_only=True) as uow:
@@ -147,7 +147,7 @@ def _due_in(desk: RequestDesk, target: RecontactTarget, at: datetime) -> list[Du
     return found
 
 
-def _rows_past(target: RecontactTarget, limit: datetime) -> list[tuple[str, datetime, str | None]]:
+def rows_past(target: RecontactTarget, limit: datetime) -> list[tuple[str, datetime, str | None]]:
     """(row key, clock, email) of the rows whose clock is at or before ``limit``: one query."""
     table = reflect_tables(target.database.engine, [target.table.name])[target.table.name]
     keys = target.key_columns or tuple(c.name for c in table.primary_key.columns)
@@ -356,8 +356,8 @@ def _move_clocks(engine: Engine, target: RecontactTarget, contacts: list[Contact
 
 
 def awaiting_answer(store: Any, rule: str, dataset: str, table: str) -> dict[str, datetime]:
-    """Row key -> when the person was contacted, for contacts still without an answer: what a
-    retention plan would keep for a grace period (not done yet: see docs/retention.md)."""
+    """Row key -> when the person was contacted, for contacts still without an answer (a retention
+    run keeps those rows until the answer period is over: :mod:`.awaiting`)."""
     with store.unit_of_work(read_only=True) as uow:
         latest = uow.recontacts.latest(rule, dataset, table)
     return {key: c.contacted_at for key, c in latest.items() if c.answer is None}
@@ -371,7 +371,7 @@ def keep_answers(desk: RequestDesk, rule: str, dataset: str, table: str) -> dict
 
 # --- values ---------------------------------------------------------------------------------------
 
-def _aware(at: datetime) -> datetime:
+def aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
@@ -385,7 +385,7 @@ def _bound(column_type: Any, instant: datetime) -> Any:
     if isinstance(column_type, sqltypes.Date) and not isinstance(column_type, sqltypes.DateTime):
         return instant.date()
     if isinstance(column_type, sqltypes.DateTime) and getattr(column_type, "timezone", False):
-        return _aware(instant)
+        return aware(instant)
     return naive_utc(instant)
 
 

@@ -22,6 +22,7 @@ from egide.domain.audit import AuditEvent
 from egide.domain.retention import Action, Hold, TableCount
 from egide.register.model import Register
 from egide.services.retention.archive import purge_batch
+from egide.services.retention.awaiting import recontact_kept
 from egide.services.retention.batches import count, run_batch
 from egide.services.retention.holds import active_holds, held_people
 from egide.services.retention.logs import log_decision
@@ -76,9 +77,10 @@ def run_retention(store: Any, register: Register, databases: list[Any], at: date
     with store.unit_of_work(read_only=True) as uow:
         done = uow.retention.progress(run.id)
     for database in databases:
+        kept = recontact_kept(store, register, database, run.at)
         with database.engine.connect() as connection:
-            work = database_work(connection, database, register, run.at, run.holds, people)
-        run.notes += work.notes
+            work = database_work(connection, database, register, run.at, run.holds, people, kept.keys)
+        run.notes += work.notes + kept.notes(database.dataset.name)
         for job in work.works:
             _run_step(store, run, database, work, job, done, batch_size, progress, actor)
         _purge_archives(store, run, database, work, done, batch_size, actor)
