@@ -26,7 +26,7 @@ from egide.services.retention.awaiting import recontact_kept
 from egide.services.retention.batches import count, run_batch
 from egide.services.retention.holds import active_holds, held_people
 from egide.services.retention.logs import log_decision
-from egide.services.retention.work import database_work
+from egide.services.retention.work import check_supported, database_work
 
 DEFAULT_BATCH = 5000
 
@@ -69,6 +69,7 @@ def run_retention(store: Any, register: Register, databases: list[Any], at: date
 
         raise InvalidInputError("--batch-size must be at least 1", problems=[Problem("a positive number",
                                                                                      path="batch_size")])
+    check_supported(databases)
     _check_archives(register, databases)
     run = _start(store, at, batch_size, actor)
     clock_start = time.perf_counter()

@@ -15,12 +15,16 @@ from sqlalchemy import Connection, and_, bindparam, false, not_, or_, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from egide.datasets.graph import references
+from egide.domain.errors import ConfigurationError
 from egide.domain.retention import Action, Hold, HoldScope
 from egide.services.execution.locate import company_tables, locate
 from egide.services.retention.anonymize import ColumnAnonymization, needs, strategies
 from egide.services.retention.compile import TableRetention, compile_dataset
 from egide.services.retention.sql import Conditions
 from egide.services.retention.sql import _primary_key as primary_key_of
+
+
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 
 
 @dataclass
@@ -56,6 +60,7 @@ def database_work(connection: Connection, database: Any, register: Any, at: date
     """Compile the register onto the database's dataset and build the conditions at ``at``.
     ``kept``: per table, the primary keys a re-contact keeps (:mod:`.awaiting`), held like a person."""
     dataset = database.dataset
+    check_supported([database])
     compiled = compile_dataset(dataset, register)
     tables = company_tables(database.engine, dataset)
     events = frozenset(h.event for h in holds if h.scope is HoldScope.event and h.event and h.active(at))
@@ -70,6 +75,17 @@ def database_work(connection: Connection, database: Any, register: Any, at: date
     for item in compiled:
         works += _table_work(conditions, item, dataset, holds, at, connection.dialect.name)
     return DatabaseWork(database, conditions, works, notes)
+
+
+def check_supported(databases: list[Any]) -> None:
+    """Refuse, before anything is read or written, a company database retention cannot run on."""
+    for database in databases:
+        dialect = database.engine.dialect.name
+        if dialect not in SUPPORTED_DIALECTS:
+            raise ConfigurationError(
+                f"dataset {database.dataset.name}: retention runs on SQLite and PostgreSQL company databases, not on "
+                f"{dialect} (its anonymizations and batches use their SQL); rights requests do run there",
+                details={"dataset": database.dataset.name, "dialect": dialect})
 
 
 def _person_conditions(connection: Connection, dataset: Any, tables: dict[str, Any],
