@@ -22,6 +22,7 @@ from egide.domain.identity import Identifier
 from egide.domain.requests import DataSubjectRequest, RequestStatus, Right
 from egide.register.model import Register
 from egide.services.active_register import ActiveRegister
+from egide.services.answer_words import say
 from egide.domain.tasks import Task
 from egide.services.request_desk import RequestDesk, load
 from egide.services.request_tasks import closed_task_lines, is_marketing, objection_purposes, open_manual_tasks
@@ -94,7 +95,7 @@ def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, datab
         return outcome
     if request.right in ART19_RIGHTS:
         _tell_recipients(desk, register, request, identifiers, databases, outcome, changes or {})
-    mark_answered(desk, reference, outcome.answer or "Votre demande a été traitée.")
+    mark_answered(desk, reference, outcome.answer or say("done", request.language))
     if request.right is Right.erasure:
         from egide.services.subject_keys import shred_subject
         shred_subject(store, request.subject_id, desk.actor, request.id)  # backups no longer reveal them
@@ -175,8 +176,8 @@ def _access(desk, active, register, request_id, identifiers, databases, output_d
         total += rows
         outcome.files += [result.json_path, result.html_path]
         outcome.details[db.dataset.name] = {"rows": result.rows, "log_lines": result.log_lines}
-    outcome.lines.append(f"Copie de vos données : {total} élément(s) trouvé(s) ; le rapport accompagne ce message."
-                         if total else "Nous ne détenons aucune donnée vous concernant dans nos bases.")
+    outcome.lines.append(say("access.found", kw["language"], total=total) if total
+                         else say("access.none", kw["language"]))
 
 
 def _erasure(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
@@ -189,9 +190,8 @@ def _erasure(desk, active, register, request_id, identifiers, databases, output_
         outcome.details[db.dataset.name] = result.as_dict() if hasattr(result, "as_dict") else {}
         outcome.lines += describe_erasure(result, kw["language"])
     if not outcome.lines:
-        outcome.lines.append("Nous ne détenions aucune donnée vous concernant.")
-    outcome.lines.append("Vos identifiants sont conservés sous forme chiffrée irréversible (liste de suppression) "
-                         "pour qu'aucun import ne vous réinscrive à nos envois commerciaux.")
+        outcome.lines.append(say("erasure.none", kw["language"]))
+    outcome.lines.append(say("erasure.suppression", kw["language"]))
 
 
 def _portability(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
@@ -202,7 +202,7 @@ def _portability(desk, active, register, request_id, identifiers, databases, out
                                  request_id=request_id, identifiers=identifiers, output_dir=output_dir / db.dataset.name)
         outcome.files.append(result.zip_path)
         outcome.details[db.dataset.name] = {"rows": result.rows}
-    outcome.lines.append("Vos données (celles que vous nous avez fournies) sont jointes au format JSON et CSV.")
+    outcome.lines.append(say("portability", kw["language"]))
 
 
 def _rectification(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
@@ -217,17 +217,14 @@ def _rectification(desk, active, register, request_id, identifiers, databases, o
                                    disputed=kw["disputed"], statement=kw["statement"])
         outcome.details[db.dataset.name] = {"updated": result.updated, "disputed": result.disputed}
         for table, count in result.updated.items():
-            outcome.lines.append(f"Corrigé : {table} ({count} ligne(s)).")
+            outcome.lines.append(say("rectification.done", kw["language"], table=table, count=count))
     if kw["disputed"]:
-        outcome.lines.append("Nous contestons cette correction ; votre déclaration est enregistrée et sera jointe "
-                             "à toute transmission de ces données.")
+        outcome.lines.append(say("rectification.disputed", kw["language"]))
 
 
 def _restriction(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
     outcome.details["restriction_id"] = _restrict_once(desk, request_id, kw["subject_id"])
-    outcome.lines.append("Le traitement de vos données est limité : elles sont conservées mais ne sont plus utilisées, "
-                         "sauf pour la constatation de droits en justice. Nous vous préviendrons avant de lever "
-                         "cette limitation.")
+    outcome.lines.append(say("restriction", kw["language"]))
 
 
 def _restrict_once(desk: RequestDesk, request_id: str, subject_id: str) -> str:
@@ -255,8 +252,7 @@ def _objection(desk, active, register, request_id, identifiers, databases, outpu
             return
     identifier = _primary(identifiers)
     object_to_marketing(desk.store, identifier, "all", "request", desk.actor)
-    outcome.lines.append("Votre opposition à la prospection est enregistrée : vous ne recevrez plus de messages "
-                         "commerciaux, sur aucun canal.")
+    outcome.lines.append(say("objection", kw["language"]))
 
 
 def _withdraw_consent(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
@@ -268,8 +264,8 @@ def _withdraw_consent(desk, active, register, request_id, identifiers, databases
         record_choice(desk.store, active, choices={p: False for p in valid}, actor=desk.actor,
                       subject_id=kw["subject_id"],
                       proof=ConsentProof(channel=ConsentChannel.form, register_version=active.sha256))
-    outcome.lines.append(f"Consentement(s) retiré(s) : {', '.join(valid)}." if valid
-                         else "Aucun consentement en cours à retirer.")
+    outcome.lines.append(say("withdrawal.done", kw["language"], purposes=", ".join(valid)) if valid
+                         else say("withdrawal.none", kw["language"]))
 
 
 def _human_review(desk, active, register, request_id, identifiers, databases, output_dir, outcome, **kw):  # type: ignore[no-untyped-def]
