@@ -333,3 +333,34 @@ def test_a_guessed_request_reference_shows_a_not_found_page_and_records_no_view(
     assert post(clients["dpo"], "/console/requests/DSR-2026-999999/verify", "/console/requests",
                 method="x").status_code == 404
     assert viewed(app) == []
+
+
+def test_a_held_answer_is_shown_with_its_due_date_and_the_dpo_approves_and_sends_it(console) -> None:
+    from egide.services.request_identity import verify_manually
+    from egide.services.requests import hold_answer, start_run
+
+    clients, app, _ = console
+    reference = submit(app)
+    desk = request_desk(app, actor="agent:test")
+    verify_manually(desk, reference, "in person")
+    start_run(desk, reference)
+    hold_answer(desk, reference, "Voici vos données.")
+    queue = clients["agent"].get("/console/requests").text
+    assert re.search(rf'{reference}</a></td>\s*<td>access</td>\s*<td>awaiting_approval', queue)
+    path = f"/console/requests/{reference}"
+    page = clients["dpo"].get(f"{path}?lang=en").text
+    due = show_request(desk, reference).row.due_on.isoformat()
+    assert 'id="held"' in page and f"The legal clock keeps running (due {due})" in page
+    assert "Approve and send the answer" in page and "Voici vos données." in page
+    auditor = clients["auditor"].get(path).text
+    assert 'id="held"' in auditor and "Approuver et envoyer" not in auditor  # read only
+    assert post(clients["auditor"], f"{path}/approve", path).status_code == 403
+
+    approved = post(clients["dpo"], f"{path}/approve", path)
+    assert approved.status_code == 303 and "done=approve" in approved.headers["location"]
+    assert "sent=1%2F0%2F0" in approved.headers["location"]
+    view = show_request(request_desk(app), reference)
+    assert view.request.status.value == "answered" and view.request.answered_at is not None
+    assert [n.sent_at is not None for n in view.notices if n.kind.value == "answered"] == [True]
+    shown = clients["dpo"].get(approved.headers["location"] + "&lang=en").text
+    assert 'id="held"' not in shown and "Answer approved by console:dpo" in shown

@@ -99,8 +99,10 @@ def run_action(request: Request, staff: Actor, reference: str) -> Response:
 @router.post("/requests/{reference}/approve")
 def approve_action(request: Request, staff: Actor, reference: str) -> Response:
     def change() -> Response:
-        answer_review.approve_answer(request_desk(egide_app(request), actor=staff.actor), reference)
-        return done(f"/console/requests/{reference}", done="approve")
+        approval = answer_review.approve_answer(request_desk(egide_app(request), actor=staff.actor), reference)
+        delivered = sum(1 for d in approval.change.deliveries if d.delivered)
+        return done(f"/console/requests/{reference}", done="approve",
+                    sent=f"{delivered}/0/0" if approval.released else None)
     return _act(request, staff, reference, change)
 
 
