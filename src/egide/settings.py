@@ -131,7 +131,12 @@ class Settings(BaseSettings):
     audit_retention_months: int = Field(
         12, ge=6, le=12,
         description="Months the audit trail is kept (6 to 12, the CNIL's logging recommendation); "
-                    "`egide audit purge` deletes older events and keeps a signed anchor.")
+                    "the daily job `audit.purge` (or `egide audit purge`) deletes older events and keeps a "
+                    "signed anchor.")
+    answer_approval_required: bool = Field(
+        False, description="Hold every answer a run writes until the DPO approves it (status "
+        "`awaiting_approval`: nothing is sent, the legal clock keeps running); the console's approve button "
+        "or `egide request approve REF` sends it. Off: a run answers at once and an approval is a sign-off.")
 
     @classmethod
     def settings_customise_sources(

@@ -333,3 +333,64 @@ def test_a_guessed_request_reference_shows_a_not_found_page_and_records_no_view(
     assert post(clients["dpo"], "/console/requests/DSR-2026-999999/verify", "/console/requests",
                 method="x").status_code == 404
     assert viewed(app) == []
+
+
+def test_a_held_answer_is_shown_with_its_due_date_and_the_dpo_approves_and_sends_it(console) -> None:
+    from egide.services.request_identity import verify_manually
+    from egide.services.requests import hold_answer, start_run
+
+    clients, app, _ = console
+    reference = submit(app)
+    desk = request_desk(app, actor="agent:test")
+    verify_manually(desk, reference, "in person")
+    start_run(desk, reference)
+    hold_answer(desk, reference, "Voici vos données.")
+    queue = clients["agent"].get("/console/requests").text
+    assert re.search(rf'{reference}</a></td>\s*<td>access</td>\s*<td>awaiting_approval', queue)
+    path = f"/console/requests/{reference}"
+    page = clients["dpo"].get(f"{path}?lang=en").text
+    due = show_request(desk, reference).row.due_on.isoformat()
+    assert 'id="held"' in page and f"The legal clock keeps running (due {due})" in page
+    assert "Approve and send the answer" in page and "Voici vos données." in page
+    auditor = clients["auditor"].get(path).text
+    assert 'id="held"' in auditor and "Approuver et envoyer" not in auditor  # read only
+    assert post(clients["auditor"], f"{path}/approve", path).status_code == 403
+
+    approved = post(clients["dpo"], f"{path}/approve", path)
+    assert approved.status_code == 303 and "done=approve" in approved.headers["location"]
+    assert "sent=1%2F0%2F0" in approved.headers["location"]
+    view = show_request(request_desk(app), reference)
+    assert view.request.status.value == "answered" and view.request.answered_at is not None
+    assert [n.sent_at is not None for n in view.notices if n.kind.value == "answered"] == [True]
+    shown = clients["dpo"].get(approved.headers["location"] + "&lang=en").text
+    assert 'id="held"' not in shown and "Answer approved by console:dpo" in shown
+
+
+def test_the_queue_filter_works_without_script_and_its_fragment_is_the_table_alone(console) -> None:
+    clients, app, _ = console
+    first = submit(app, 0, "first@example.com")
+    second = submit(app, 0, "second@example.com")
+    from egide.services.request_identity import verify_manually
+
+    verify_manually(request_desk(app, actor="agent:test"), second, "in person")
+    full = clients["agent"].get("/console/requests", params={"status": "verified"})
+    assert full.status_code == 200 and "<html" in full.text and 'hx-get="/console/requests/fragment"' in full.text
+    assert second in full.text and first not in full.text
+    assert 'value="verified" selected' in full.text
+    fragment = clients["agent"].get("/console/requests/fragment", params={"status": "awaiting_code"})
+    assert fragment.status_code == 200 and fragment.text.startswith('<div id="queue-rows">')
+    assert "<html" not in fragment.text and first in fragment.text and second not in fragment.text
+    everything = clients["agent"].get("/console/requests/fragment", params={"status": "no-such-status"})
+    assert first in everything.text and second in everything.text  # an unknown status filters nothing
+    assert clients["auditor"].get("/console/requests/fragment").status_code == 200  # reading is enough
+
+
+def test_an_approval_from_htmx_answers_a_fragment_and_a_refusal_changes_nothing(console) -> None:
+    clients, app, _ = console
+    reference = submit(app)
+    path = f"/console/requests/{reference}"
+    token = _csrf(clients["dpo"].get(path).text)
+    refused = clients["dpo"].post(f"{path}/approve", data={"csrf_token": token}, headers={"HX-Request": "true"})
+    assert refused.status_code == 200 and 'role="alert"' in refused.text and "run it first" in refused.text
+    assert "<html" not in refused.text
+    assert show_request(request_desk(app), reference).request.status.value == "awaiting_code"

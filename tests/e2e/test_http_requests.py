@@ -174,11 +174,20 @@ def test_the_openapi_document_describes_the_request_endpoints(egide):
 
 @pytest.fixture
 def shop_server(tmp_path, database_url, mailbox, monkeypatch):
+    yield from _shop_server(tmp_path, database_url, mailbox, monkeypatch)
+
+
+@pytest.fixture
+def gated_shop_server(tmp_path, database_url, mailbox, monkeypatch):
+    yield from _shop_server(tmp_path, database_url, mailbox, monkeypatch, answer_approval_required=True)
+
+
+def _shop_server(tmp_path, database_url, mailbox, monkeypatch, **extra):
     db = tmp_path / "shop" / "shop.db"
     build_shop(db, customers=30)
     monkeypatch.setenv("SHOP_DATABASE_URL", f"sqlite:///{db}")
     app, port = _server(tmp_path, database_url, mailbox, EXAMPLES / "002-okasio.yaml", datasets=[SHOP_DATASET],
-                        jobs_poll_seconds=0.1)
+                        jobs_poll_seconds=0.1, **extra)
     with sqlite3.connect(db) as c:
         email = c.execute("SELECT c.email FROM customers c JOIN orders o ON o.customer_id = c.id "
                           "JOIN invoices i ON i.order_id = o.id ORDER BY c.id LIMIT 1").fetchone()[0]
@@ -216,6 +225,32 @@ def test_an_erasure_run_over_http_is_worked_by_the_in_process_runner_and_the_per
     assert runner.journal.get(job_id).status == "succeeded"
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*) FROM customers WHERE email = ?", (email,)).fetchone()[0] == 0
+
+
+def test_with_answers_approved_first_the_desk_approves_over_http_and_only_then_the_person_reads_it(
+        gated_shop_server, mailbox):
+    client, app, runner, db, email = gated_shop_server
+    receipt = submit(client, right="access", email=email)
+    reference, token = receipt["reference"], receipt["status_token"]
+    client.post(f"/api/v1/desk/requests/{reference}/manual-verification", headers=STAFF,
+                json={"method": "signed in to the customer account"}).raise_for_status()
+    early = client.post(f"/api/v1/desk/requests/{reference}/approval", headers=STAFF)
+    assert early.status_code == 409 and "run it first" in early.text
+    job_id = client.post(f"/api/v1/desk/requests/{reference}/run", headers=STAFF).json()["job_id"]
+    [job] = runner.run_pending()
+    assert job.id == job_id and job.status == "succeeded", job.error
+    held = client.get(f"/api/v1/requests/{reference}", params={"token": token}).json()
+    assert held["status"] == "awaiting_approval" and held["answer"] is None
+    assert client.post(f"/api/v1/desk/requests/{reference}/approval").status_code == 401  # staff only
+
+    approved = client.post(f"/api/v1/desk/requests/{reference}/approval", headers=STAFF)
+    assert approved.status_code == 200, approved.text
+    body = approved.json()
+    assert body["status"] == "answered" and body["released"] is True and len(body["answer_sha256"]) == 64
+    assert [n["kind"] for n in body["notices"]] == ["answered"] and body["notices"][0]["delivered"]
+    answered = client.get(f"/api/v1/requests/{reference}", params={"token": token}).json()
+    assert answered["status"] == "answered" and "Copie de vos données" in answered["answer"]
+    assert client.post(f"/api/v1/desk/requests/{reference}/approval", headers=STAFF).status_code == 409
 
 
 def test_egide_serve_works_a_run_put_on_the_queue_in_its_background_thread(tmp_path, monkeypatch):

@@ -136,3 +136,27 @@ def test_rectification_values_are_not_put_on_the_queue(shop):
     result = cli("request", "run", reference, "--queue", "--set", "first_name=Camille")
     assert result.exit_code == 2 and "cannot go on the queue" in result.stderr
     assert json.loads(cli("jobs", "list", "--format", "json").stdout) == []
+
+
+def test_with_answers_approved_first_a_run_holds_the_answer_until_request_approve(shop, monkeypatch):
+    cli, db, email, data_dir = shop
+    monkeypatch.setenv("EGIDE_ANSWER_APPROVAL_REQUIRED", "true")
+    reference = submit_and_verify(cli, "erasure", email)
+    result = cli("request", "run", reference, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}")
+    assert result.exit_code == 0, result.output
+    assert f"{reference}: awaiting_approval (erasure)" in result.stdout and "egide request approve" in result.stdout
+    shown = json.loads(cli("request", "show", reference, "--format", "json").stdout)
+    assert shown["status"] == "awaiting_approval" and shown["days_left"] is not None
+    assert [n for n in shown["notices"] if n["kind"] == "answered"] == []
+    rerun = cli("request", "run", reference, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}")
+    assert rerun.exit_code != 0 and "awaits the DPO's approval" in rerun.stderr
+
+    approved = cli("request", "approve", reference)
+    assert approved.exit_code == 0, approved.output
+    assert f"{reference}: answered (erasure)" in approved.stdout and "approved and sent" in approved.stdout
+    shown = json.loads(cli("request", "show", reference, "--format", "json").stdout)
+    assert shown["status"] == "answered"
+    [answer] = [n for n in shown["notices"] if n["kind"] == "answered"]
+    assert answer["sent_at"] is not None
+    again = cli("request", "approve", reference)
+    assert again.exit_code != 0 and "already approved" in again.stderr

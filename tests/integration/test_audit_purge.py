@@ -120,3 +120,28 @@ def test_consent_proof_older_than_the_purge_still_verifies(app):
     assert verify_audit_trail(app.store).intact and verify_consent_ledger(app.store).intact
     raw(app, "UPDATE consent_events SET action = 'refused'")
     assert not verify_consent_ledger(app.store).intact
+
+
+def test_the_daily_audit_purge_job_keeps_the_months_of_the_setting_through_the_in_process_runner(app):
+    import dataclasses
+
+    from egide.adapters.jobs import builtin_jobs
+    from egide.adapters.jobs.inprocess import InProcessRunner
+
+    events_monthly(app)  # the clock is left at 15 February 2026, 10:00: after jobs_daily_at (03:00)
+    six = dataclasses.replace(app, settings=app.settings.model_copy(update={"audit_retention_months": 6}))
+    runner = InProcessRunner(six, builtin_jobs())
+    assert "audit.purge" in [spec.name for spec in runner.registry.daily_jobs]
+    runner.enqueue_daily()
+    assert runner.enqueue_daily() == []  # once a day
+    [job] = [j for j in runner.run_pending() if j.name == "audit.purge"]
+
+    assert job.status == "succeeded", job.error
+    with app.store.unit_of_work(read_only=True) as uow:
+        events = list(uow.audit.events())
+    cutoff = datetime(2025, 8, 15, 10, 0, tzinfo=timezone.utc)
+    assert all(e.occurred_at.replace(tzinfo=timezone.utc) >= cutoff for e in events)
+    assert [e.payload["i"] for e in events if e.action == "test.happened"] == list(range(7, 14))
+    [purged] = [e for e in events if e.action == "audit.purged"]
+    assert purged.actor == "job:audit.purge" and purged.payload["months"] == 6 and purged.payload["events"] == 7
+    assert verify_audit_trail(app.store).intact

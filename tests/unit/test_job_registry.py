@@ -27,9 +27,10 @@ def test_the_daily_time_becomes_a_cron_line():
 
 def test_a_daily_job_is_one_line_and_listed_with_the_daily_jobs():
     registry = builtin_jobs()
-    assert [s.name for s in registry.daily_jobs] == ["privacy_centre.purge_exports", "retention.run"]  # built in
+    built_in = ["privacy_centre.purge_exports", "retention.run", "audit.purge"]
+    assert [s.name for s in registry.daily_jobs] == built_in
     registry.daily("audit.note", lambda app: None)
-    assert [s.name for s in registry.daily_jobs] == ["privacy_centre.purge_exports", "retention.run", "audit.note"]
+    assert [s.name for s in registry.daily_jobs] == [*built_in, "audit.note"]
     assert registry.get("retention.run").queue == "maintenance"
     assert not registry.get("request.run").daily
 

@@ -96,6 +96,11 @@ class Keyring:
         message = f"{identifier.kind.value}:{identifier.value}".encode("utf-8")
         return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
 
+    def rate_limit_key(self, form: str, client: str) -> str:
+        """A keyed hash of a public form and a client's address: the rate limits' counters hold no address."""
+        message = f"rate-limit:{form}:{client}".encode("utf-8")
+        return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
+
     def code_hash(self, request_id: str, code: str) -> str:
         """A keyed hash of a one-time verification code, bound to its request (the code is never stored)."""
         message = f"verification-code:{request_id}:{code}".encode("utf-8")

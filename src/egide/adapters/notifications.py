@@ -165,4 +165,5 @@ def request_desk(app: "App", actor: str | None = None) -> RequestDesk:
     policy = request_policy(app.registers.get())
     return RequestDesk(store=app.store, renderer=NoticeTemplates(), code_hash=app.store.keyring.code_hash,
                        notifier=build_notifier(app.settings, sender=policy.contact_email), policy=policy,
-                       webhooks=WebhookClient(), actor=actor or app.settings.actor)
+                       webhooks=WebhookClient(), actor=actor or app.settings.actor,
+                       answer_approval_required=app.settings.answer_approval_required)

@@ -66,6 +66,7 @@ class RequestStatus(str, Enum):
     verified = "verified"  # identity confirmed: the request may run
     awaiting_fee = "awaiting_fee"  # art. 12(5)(a): a fee was asked instead of a refusal; the clock is suspended
     running = "running"  # the executor is working on the company's data
+    awaiting_approval = "awaiting_approval"  # done and the answer written; held until the DPO approves it (the clock runs)
     answered = "answered"  # done: the result was sent
     refused = "refused"  # art. 12(5) or identity not established; the person was told why
 
@@ -92,6 +93,8 @@ class Move(str, Enum):
     fee_paid = "fee_paid"
     start_run = "start_run"
     mark_answered = "mark_answered"
+    hold_answer = "hold_answer"  # the answer is written but waits for the DPO (setting answer_approval_required)
+    approve_answer = "approve_answer"  # the DPO approves the held answer: it is sent
 
 
 S, M = RequestStatus, Move
@@ -134,7 +137,12 @@ TRANSITIONS: dict[RequestStatus, dict[Move, RequestStatus]] = {
     },
     S.running: {
         M.mark_answered: S.answered,
+        M.hold_answer: S.awaiting_approval,
         M.extend: S.running,
+    },
+    S.awaiting_approval: {  # the work is done; the legal clock keeps running while the DPO reads the answer
+        M.approve_answer: S.answered,
+        M.extend: S.awaiting_approval,
     },
     S.answered: {},
     S.refused: {},

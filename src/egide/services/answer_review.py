@@ -1,10 +1,16 @@
 """The DPO's last two actions on a request in the console: approve the answer, and send what waits.
 
-The runner answers a request when its work is done (``request_runner.run_request`` calls
-``mark_answered``), so the approval is the DPO's recorded sign-off of that answer: one
-``request.answer_approved`` event holding the SHA-256 of the answer's words (proof of what was
-approved, never the words). Sending delivers the request's notices that are still pending or
-failed (the answer, art. 19 notices to recipients), each outcome recorded as the delivery
+Two ways to run, chosen by the setting ``answer_approval_required`` (``RequestDesk``):
+
+- off (the default): the runner answers a request when its work is done (``mark_answered``), and an
+  approval is the DPO's recorded sign-off of the answer already sent;
+- on: the runner writes the answer but holds it (status ``awaiting_approval``, nothing sent, the
+  legal clock running); :func:`approve_answer` moves the request to ``answered``, queues the answer
+  in the same transaction and sends it. An erasure's subject key is destroyed only then.
+
+Either way one ``request.answer_approved`` event holds the SHA-256 of the answer's words (proof of
+what was approved, never the words). Sending delivers the request's notices that are still pending
+or failed (the answer, art. 19 notices to recipients), each outcome recorded as the delivery
 functions record it.
 """
 
@@ -14,30 +20,75 @@ from dataclasses import dataclass
 
 from egide.domain.audit import AuditEvent
 from egide.domain.errors import ConflictError
+from egide.domain.notices import NoticeKind
 from egide.domain.recipient_notices import RecipientNoticeStatus
-from egide.domain.requests import RequestStatus
+from egide.domain.requests import DataSubjectRequest, Move, RequestStatus, Right
+from egide.services.ports import UnitOfWorkPort
 from egide.services.recipients import deliver_recipient_notices
-from egide.services.request_desk import OBJECT_TYPE, Delivery, RequestDesk, deliver_notices, digest, load
+from egide.services.request_desk import (
+    OBJECT_TYPE,
+    Change,
+    Delivery,
+    RequestDesk,
+    apply_move,
+    deadline_of,
+    deliver_notices,
+    digest,
+    load,
+    queue_notice,
+)
 
 APPROVED = "request.answer_approved"
 
 
-def approve_answer(desk: RequestDesk, reference: str) -> str:
-    """Record the sign-off of an answered request's answer; returns the answer's digest. Approving
-    twice the same answer is refused (the first approval stands)."""
+@dataclass(frozen=True)
+class Approval:
+    answer_sha256: str
+    change: Change
+    released: bool  # True: this approval sent the held answer; False: a sign-off of an answer already sent
+
+
+def approve_answer(desk: RequestDesk, reference: str) -> Approval:
+    """Approve a request's answer. Held (``awaiting_approval``): it is sent now and the request is
+    answered. Already answered: the sign-off is recorded. Approving twice the same answer is refused
+    (the first approval stands); any other status is refused (run the request first)."""
     with desk.store.unit_of_work() as uow:
         request = load(uow, reference)
-        if request.status is not RequestStatus.answered:
-            raise ConflictError(f"{request.reference} is {request.status.value}: only an answered request's "
-                                "answer can be approved (run it first)")
-        answer_sha256 = digest(uow.requests.result(request) or "") or digest("-")
-        earlier = uow.audit.search(object_type=OBJECT_TYPE, object_id=request.id, limit=500)  # type: ignore[attr-defined]
-        if any(e.action == APPROVED and e.payload.get("answer_sha256") == answer_sha256 for e in earlier):
-            raise ConflictError(f"the answer of {request.reference} is already approved")
-        uow.audit.record(AuditEvent(APPROVED, desk.actor, OBJECT_TYPE, request.id,
-                                    {"reference": request.reference, "answer_sha256": answer_sha256}))
-    assert answer_sha256 is not None
-    return answer_sha256
+        result = uow.requests.result(request) or ""
+        answer_sha256 = digest(result) or digest("-")
+        assert answer_sha256 is not None
+        notice_ids: list[str] = []
+        if request.status is RequestStatus.awaiting_approval:
+            on_time = desk.today() <= deadline_of(uow, desk, request).due(desk.today())
+            request = apply_move(uow, desk, request, Move.approve_answer,
+                                 {"answer_sha256": answer_sha256, "on_time": on_time}, answered_at=desk.now())
+            notice_ids.append(queue_notice(uow, desk, request, NoticeKind.answered, result=result))
+        else:
+            _sign_off(uow, desk, request, answer_sha256)
+    deliveries = deliver_notices(desk, notice_ids)
+    if notice_ids:
+        after_answer(desk, request)
+    return Approval(answer_sha256, Change(request, deliveries), bool(notice_ids))
+
+
+def _sign_off(uow: UnitOfWorkPort, desk: RequestDesk, request: DataSubjectRequest, answer_sha256: str) -> None:
+    if request.status is not RequestStatus.answered:
+        raise ConflictError(f"{request.reference} is {request.status.value}: only an answered request's "
+                            "answer, or one awaiting approval, can be approved (run it first)")
+    earlier = uow.audit.search(object_type=OBJECT_TYPE, object_id=request.id, limit=500)  # type: ignore[attr-defined]
+    if any(e.action == APPROVED and e.payload.get("answer_sha256") == answer_sha256 for e in earlier):
+        raise ConflictError(f"the answer of {request.reference} is already approved")
+    uow.audit.record(AuditEvent(APPROVED, desk.actor, OBJECT_TYPE, request.id,
+                                {"reference": request.reference, "answer_sha256": answer_sha256}))
+
+
+def after_answer(desk: RequestDesk, request: DataSubjectRequest) -> None:
+    """Once an erasure's answer is sent, the person's key is destroyed (crypto-shredding): backups of
+    the store no longer reveal them."""
+    if request.right is Right.erasure:
+        from egide.services.subject_keys import shred_subject
+
+        shred_subject(desk.store, request.subject_id, desk.actor, request.id)
 
 
 def approvals(desk: RequestDesk, request_id: str) -> list[tuple[str, str]]:

@@ -35,6 +35,7 @@ EVENTS = {
     Move.identity_document_checked: "request.identity_document_checked", Move.extend: "request.extended",
     Move.refuse: "request.refused", Move.start_run: "request.started", Move.mark_answered: "request.answered",
     Move.charge_fee: "request.fee_charged", Move.fee_paid: "request.fee_paid",
+    Move.hold_answer: "request.answer_held", Move.approve_answer: "request.answer_approved",
 }
 
 
@@ -49,6 +50,7 @@ class RequestDesk:
     policy: RequestPolicy = field(default_factory=RequestPolicy)
     webhooks: WebhookPort | None = None  # art. 19 notices and processors' webhook connectors
     actor: str = "egide"
+    answer_approval_required: bool = False  # the runner holds the answer until the DPO approves it
 
     def now(self) -> datetime:
         return naive_utc(self.store.clock.now())

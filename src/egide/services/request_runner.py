@@ -26,7 +26,8 @@ from egide.services.answer_words import say
 from egide.domain.tasks import Task
 from egide.services.request_desk import RequestDesk, load
 from egide.services.request_tasks import closed_task_lines, is_marketing, objection_purposes, open_manual_tasks
-from egide.services.requests import mark_answered, start_run
+from egide.services.answer_review import after_answer
+from egide.services.requests import hold_answer, mark_answered, start_run
 from egide.services.tasks import request_tasks
 from egide.services.execution.webhooks import connectors_for, describe_webhooks, run_webhooks, write_webhook_answers
 from egide.services.recipients import (
@@ -54,6 +55,7 @@ class RunOutcome:
     files: list[Path] = field(default_factory=list)  # reports and exports written
     details: dict[str, Any] = field(default_factory=dict)
     pending: list[Task] = field(default_factory=list)  # tasks for people still open: the request is not answered
+    held: bool = False  # the answer waits for the DPO's approval (setting answer_approval_required)
 
     @property
     def answer(self) -> str:
@@ -95,10 +97,13 @@ def run_request(desk: RequestDesk, active: ActiveRegister, reference: str, datab
         return outcome
     if request.right in ART19_RIGHTS:
         _tell_recipients(desk, register, request, identifiers, databases, outcome, changes or {})
-    mark_answered(desk, reference, outcome.answer or say("done", request.language))
-    if request.right is Right.erasure:
-        from egide.services.subject_keys import shred_subject
-        shred_subject(store, request.subject_id, desk.actor, request.id)  # backups no longer reveal them
+    answer = outcome.answer or say("done", request.language)
+    if desk.answer_approval_required:  # the DPO approves it first (answer_review.approve_answer)
+        hold_answer(desk, reference, answer)
+        outcome.held = True
+        return outcome
+    answered = mark_answered(desk, reference, answer).request
+    after_answer(desk, answered)  # an erasure: the person's key destroyed once the answer is sent
     return outcome
 
 
@@ -109,6 +114,9 @@ def runnable(desk: RequestDesk, reference: str) -> DataSubjectRequest:
 
 
 def _runnable(request: DataSubjectRequest) -> DataSubjectRequest:
+    if request.status is RequestStatus.awaiting_approval:
+        raise ConflictError(f"{request.reference} has run: its answer awaits the DPO's approval "
+                            f"(`egide request approve {request.reference}` or the console)")
     if request.status not in (RequestStatus.verified, RequestStatus.running):
         raise ConflictError(f"{request.reference} is {request.status.value}: only a verified request runs "
                             "(verify the requester's identity first)")

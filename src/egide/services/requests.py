@@ -214,6 +214,18 @@ def mark_answered(desk: RequestDesk, reference: str, result: str) -> Change:
     return Change(request, deliver_notices(desk, [notice_id]))
 
 
+def hold_answer(desk: RequestDesk, reference: str, result: str) -> Change:
+    """The executor is done but the DPO approves answers first (``answer_approval_required``): the
+    answer's words are sealed in the store and nothing is sent; the legal clock keeps running."""
+    if not (result or "").strip():
+        raise InvalidInputError("say what was done",
+                                problems=[Problem("the result sent to the person", path="result")])
+    with desk.store.unit_of_work() as uow:
+        request = apply_move(uow, desk, load(uow, reference), Move.hold_answer,
+                             {"answer_sha256": digest(result.strip())}, result=result.strip())
+    return Change(request)
+
+
 @dataclass(frozen=True)
 class RequestRow:
     reference: str

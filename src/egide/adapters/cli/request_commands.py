@@ -161,6 +161,19 @@ def refuse_cmd(reference: str = typer.Argument(..., help="The request's referenc
         _report(refuse(desk, reference, reason, ground), desk)
 
 
+@app.command("approve")
+def approve_cmd(reference: str = typer.Argument(..., help="The request's reference.")) -> None:
+    """Approve the answer: one held for approval (answer_approval_required) is sent now and the request is
+    answered; an answer already sent gets the DPO's recorded sign-off. The audit keeps its SHA-256."""
+    from egide.services.answer_review import approve_answer
+
+    with reported_errors(), _desk() as desk:
+        approval = approve_answer(desk, reference)
+        _report(approval.change, desk)
+    what = "approved and sent" if approval.released else "approved (it was already sent)"
+    typer.echo(f"  answer {what}: sha256 {approval.answer_sha256[:12]}")
+
+
 @app.command("list")
 def list_cmd(overdue: bool = typer.Option(False, "--overdue", help="Only requests past their due date."),
              status: list[str] = typer.Option([], "--status", help="Only these statuses (repeat)."),
@@ -345,6 +358,9 @@ def run_cmd(
                    "for people; not answered yet")
         for task in outcome.pending:
             typer.echo(f"  task {task.id[:8]} {task.kind.value} due {task.due_on.isoformat()}: {task.title}")
+    elif outcome.held:
+        typer.echo(f"{reference}: awaiting_approval ({outcome.right.value}): the answer is written, not sent; "
+                   f"`egide request approve {reference}` sends it")
     else:
         typer.echo(f"{reference}: answered ({outcome.right.value})")
     for line in outcome.lines:

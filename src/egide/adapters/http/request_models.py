@@ -76,6 +76,12 @@ def change_out(change: Change) -> ChangeOut:
         for d in change.deliveries])
 
 
+class ApprovalOut(ChangeOut):
+    answer_sha256: str = Field(description="SHA-256 of the answer's words: what was approved.")
+    released: bool = Field(description="True: the answer held for approval was sent by this approval; "
+                                       "false: a sign-off of an answer already sent.")
+
+
 class RequestRowOut(BaseModel):
     reference: str
     right: str

@@ -2,7 +2,7 @@
 
 Public (the person): submit, ask for a code, verify it, follow the status with the secret token
 given at intake. A wrong token and an unknown reference get the same 404. Staff (the API token):
-the desk's list, one request, extend, refuse, verify manually, run (on the job runner).
+the desk's list, one request, extend, refuse, verify manually, run (on the job runner), approve the answer.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from egide.adapters.http.dependencies import egide, job_queue, require_token
 from egide.adapters.http.request_models import (
     Acknowledged,
+    ApprovalOut,
     ChangeOut,
     CodeCheck,
     Extension,
@@ -33,7 +34,7 @@ from egide.adapters.notifications import request_desk
 from egide.bootstrap import App
 from egide.domain.errors import InvalidInputError, Problem
 from egide.domain.requests import Channel, RequestStatus
-from egide.services import request_identity, request_status, requests
+from egide.services import answer_review, request_identity, request_status, requests
 from egide.services.request_runner import runnable
 
 public = APIRouter(prefix="/api/v1/requests", tags=["requests"])
@@ -119,6 +120,15 @@ def refuse(reference: str, body: Refusal, app: Annotated[App, Depends(egide)]) -
 def verify_manually(reference: str, body: ManualVerification, app: Annotated[App, Depends(egide)]) -> ChangeOut:
     """An agent confirms the identity another way and says how."""
     return change_out(request_identity.verify_manually(_staff(app), reference, body.method, body.note))
+
+
+@desk.post("/{reference}/approval", response_model=ApprovalOut)
+def approve(reference: str, app: Annotated[App, Depends(egide)]) -> ApprovalOut:
+    """Approve the answer: held for approval (`answer_approval_required`), it is sent now and the request
+    is answered; already answered, the sign-off is recorded. 409 for any other status or a second approval."""
+    approval = answer_review.approve_answer(_staff(app), reference)
+    return ApprovalOut(**change_out(approval.change).model_dump(), answer_sha256=approval.answer_sha256,
+                       released=approval.released)
 
 
 @desk.post("/{reference}/run", status_code=202, response_model=JobAccepted)

@@ -69,6 +69,7 @@ class JobRegistry:
 
 def builtin_jobs() -> JobRegistry:
     """Egide's jobs. A daily job plugs in with one line: ``registry.daily("retention.run", run_retention)``."""
+    from egide.adapters.jobs.audit_jobs import purge_audit_job
     from egide.adapters.jobs.request_jobs import purge_exports_job, run_request_job
     from egide.adapters.jobs.retention_jobs import run_retention_job
 
@@ -76,6 +77,7 @@ def builtin_jobs() -> JobRegistry:
     registry.job("request.run", run_request_job, queue="requests")
     registry.daily("privacy_centre.purge_exports", purge_exports_job)
     registry.daily("retention.run", run_retention_job)
+    registry.daily("audit.purge", purge_audit_job)
     return registry
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from egide.adapters.connectors.company import close_databases, open_databases
 from egide.adapters.notifications import request_desk
 from egide.domain.errors import ConfigurationError
+from egide.domain.requests import RequestStatus
 from egide.services.request_desk import load
 from egide.services.request_runner import run_request
 
@@ -26,7 +27,7 @@ def run_request_job(app: "App", reference: str, datasets: list[str] | None = Non
     desk = request_desk(app, actor="job:request.run")
     with app.store.unit_of_work(read_only=True) as uow:
         request = load(uow, reference)
-    if request.status.is_final:
+    if request.status.is_final or request.status is RequestStatus.awaiting_approval:
         log.info("request %s is already %s: nothing to run", request.reference, request.status.value)
         return
     active = app.registers.get()

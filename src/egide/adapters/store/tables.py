@@ -629,3 +629,15 @@ api_keys = Table(
     Column("last_used_at", DateTime, nullable=True),
     Column("revoked_at", DateTime, nullable=True),
 )
+
+# --- the public forms' rate limits, shared by every process on the store (0015) ---
+
+rate_limit_windows = Table(
+    "rate_limit_windows",
+    metadata,
+    Column("key_sha256", String(64), primary_key=True),  # HMAC-SHA256 of the form and the client's address
+    Column("window_start", DateTime, primary_key=True),  # a fixed window: whole periods of the limit since 1970
+    Column("hits", Integer, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # the window's end: purged after it
+    Index("ix_rate_limit_windows_expires_at", "expires_at"),
+)

@@ -1,21 +1,30 @@
-"""Rate limits for the public pages: a sliding window per (form, client address), in memory.
+"""Rate limits for the public pages: a fixed window per (form, client address), counted in the store.
 
-Every public form (request intake, code verification, a new code, consent withdrawal) goes
-through one :class:`RateLimiter` kept on the FastAPI app. A client over its limit gets a
-``RateLimitedError`` (HTTP 429, with ``Retry-After``) and nothing is done. The window is per
-process: behind several workers each has its own (the limits are per worker; documented in
-docs/privacy-centre.md). Time comes from the App's clock, so tests move it instead of sleeping.
+Every public form (request intake, code verification, a new code, consent withdrawal, the status
+page) goes through one :class:`RateLimiter` kept on the FastAPI app. A client over its limit gets a
+``RateLimitedError`` (HTTP 429, with ``Retry-After``) and nothing is done.
+
+The counters live in the store (``rate_limit_windows``, revision 0015, through the ``WindowCounters``
+port: ``adapters/store/rate_limit_repositories.py``), so every process on the store (several
+`egide serve`, workers on several machines) counts the same tries: one UPSERT per try. A window is
+whole periods of the limit since 1970 (UTC): at most ``tries`` in it, so a burst across a window's
+edge may reach twice the limit, never more. The key is an HMAC of the form and the address (the
+keyring's lookup key): the store holds no address. Ended windows are deleted at most once a minute
+per process. Time comes from the App's clock, so tests move it instead of sleeping.
 """
 
 from __future__ import annotations
 
+import math
 import threading
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Protocol
 
 from egide.domain.errors import EgideError
+
+EPOCH = datetime(1970, 1, 1)
+PURGE_EVERY = timedelta(minutes=1)
 
 
 @dataclass
@@ -42,34 +51,45 @@ DEFAULT_LIMITS = {
 }
 
 
+class WindowCounters(Protocol):
+    """The port: counters of tries per key and fixed window (the store's ``RateLimitWindows``)."""
+
+    def take(self, key: str, window_start: datetime, window_end: datetime, tries: int) -> bool: ...
+
+    def purge(self, now: datetime) -> int: ...
+
+
+def window_of(now: datetime, per: timedelta) -> tuple[datetime, datetime]:
+    """The fixed window holding ``now`` (naive UTC): whole periods since 1970."""
+    start = EPOCH + ((now - EPOCH) // per) * per
+    return start, start + per
+
+
 class RateLimiter:
-    def __init__(self, now: Callable[[], datetime], limits: dict[str, Limit] | None = None,
-                 max_keys: int = 100_000) -> None:
+    def __init__(self, now: Callable[[], datetime], counters: WindowCounters, key_hash: Callable[[str, str], str],
+                 limits: dict[str, Limit] | None = None) -> None:
         self._now = now
+        self._counters = counters
+        self._key_hash = key_hash
         self._limits = dict(DEFAULT_LIMITS if limits is None else limits)
-        self._hits: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
+        self._purged_at: datetime | None = None
         self._lock = threading.Lock()
-        self._max_keys = max_keys
 
     def hit(self, form: str, client: str) -> None:
         """Count one try of ``form`` by ``client``; raise RateLimitedError past the limit (not counted)."""
         limit = self._limits[form]
         now = self._now()
-        with self._lock:
-            if len(self._hits) >= self._max_keys:
-                self._forget_idle(now)
-            window = self._hits[(form, client)]
-            while window and window[0] <= now - limit.per:
-                window.popleft()
-            if len(window) >= limit.tries:
-                retry = int((window[0] + limit.per - now).total_seconds()) + 1
-                raise RateLimitedError(f"too many tries of this form from your address: try again in {retry} s",
-                                       details={"retry_after_seconds": retry}, retry_after=retry)
-            window.append(now)
+        self._purge_now_and_then(now)
+        start, end = window_of(now, limit.per)
+        if not self._counters.take(self._key_hash(form, client), start, end, limit.tries):
+            retry = max(1, math.ceil((end - now).total_seconds()))
+            raise RateLimitedError(f"too many tries of this form from your address: try again in {retry} s",
+                                   details={"retry_after_seconds": retry}, retry_after=retry)
 
-    def _forget_idle(self, now: datetime) -> None:
-        longest = max(limit.per for limit in self._limits.values())
-        for key in [k for k, w in self._hits.items() if not w or w[-1] <= now - longest]:
-            del self._hits[key]
-        if len(self._hits) >= self._max_keys:  # still full: a flood of addresses; start over
-            self._hits.clear()
+    def _purge_now_and_then(self, now: datetime) -> None:
+        with self._lock:
+            due = self._purged_at is None or now - self._purged_at >= PURGE_EVERY
+            if due:
+                self._purged_at = now
+        if due:
+            self._counters.purge(now)

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from egide.adapters.store.rate_limit_repositories import RateLimitWindows
 from egide.adapters.web.pages.ratelimit import RateLimitedError, RateLimiter
 from egide.adapters.web.pages.templating import language, render, translator
 from egide.bootstrap import App
@@ -30,11 +31,13 @@ def active_register(app: App) -> ActiveRegister:
 
 
 def limiter(request: Request) -> RateLimiter:
-    """One limiter per FastAPI app, on the App's clock."""
+    """One limiter per FastAPI app, on the App's clock, its counters in the store (shared by every
+    process on it)."""
     state = request.app.state
     if getattr(state, "centre_limiter", None) is None:
         app = egide(request)
-        state.centre_limiter = RateLimiter(lambda: naive_utc(app.clock.now()))
+        state.centre_limiter = RateLimiter(lambda: naive_utc(app.clock.now()), RateLimitWindows(app.engine),
+                                           app.store.keyring.rate_limit_key)
     return state.centre_limiter
 
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from egide.adapters.http.dependencies import job_queue
 from egide.adapters.notifications import request_desk
 from egide.adapters.store.console_queries import request_steps
-from egide.adapters.web.pages.console.common import acting, done, egide_app, not_found, page
+from egide.adapters.web.pages.console.common import acting, done, egide_app, error_words, not_found, page
 from egide.adapters.web.pages.security import Staff, require
+from egide.adapters.web.pages.templating import render
 from egide.domain.deadlines import MAX_EXTENSION
-from egide.domain.errors import NotFoundError
-from egide.domain.requests import RefusalGround
+from egide.domain.errors import EgideError, NotFoundError
+from egide.domain.requests import RefusalGround, RequestStatus
 from egide.services import answer_review, request_identity, requests
 from egide.services.request_runner import runnable
 from egide.services.staff_views import request_page
@@ -28,10 +29,25 @@ Reader = Annotated[Staff, Depends(require("requests.read"))]
 Actor = Annotated[Staff, Depends(require("requests.act"))]
 
 
+def _queue(request: Request, staff: Staff, overdue: bool, status: str) -> dict[str, object]:
+    """The queue's rows, filtered: overdue only, one status (an unknown status filters nothing)."""
+    chosen = status if status in {s.value for s in RequestStatus} else ""
+    rows = requests.list_requests(request_desk(egide_app(request), actor=staff.actor), overdue_only=overdue,
+                                  statuses=[RequestStatus(chosen)] if chosen else None)
+    return {"rows": rows, "overdue": overdue, "status": chosen, "statuses": [s.value for s in RequestStatus]}
+
+
 @router.get("/requests")
-def queue_page(request: Request, staff: Reader, overdue: bool = False) -> Response:
-    rows = requests.list_requests(request_desk(egide_app(request), actor=staff.actor), overdue_only=overdue)
-    return page(request, "console/queue.html", {"rows": rows, "overdue": overdue})
+def queue_page(request: Request, staff: Reader, overdue: bool = False,
+               status: Annotated[str, Query(max_length=40)] = "") -> Response:
+    return page(request, "console/queue.html", _queue(request, staff, overdue, status))
+
+
+@router.get("/requests/fragment")
+def queue_fragment(request: Request, staff: Reader, overdue: bool = False,
+                   status: Annotated[str, Query(max_length=40)] = "") -> Response:
+    """The queue's table alone (htmx: the filter and the refresh button swap it in place)."""
+    return render(request, "console/_queue_rows.html", _queue(request, staff, overdue, status))
 
 
 def _request_page(request: Request, staff: Staff, reference: str, error: str | None = None,
@@ -98,10 +114,31 @@ def run_action(request: Request, staff: Actor, reference: str) -> Response:
 
 @router.post("/requests/{reference}/approve")
 def approve_action(request: Request, staff: Actor, reference: str) -> Response:
+    """Approve the answer. From htmx (``HX-Request``), the answer is the approval's fragment, swapped in
+    place of the button; without script, the request's page again (Post/Redirect/Get)."""
+    if request.headers.get("hx-request"):
+        return approve_fragment(request, staff, reference)
+
     def change() -> Response:
-        answer_review.approve_answer(request_desk(egide_app(request), actor=staff.actor), reference)
-        return done(f"/console/requests/{reference}", done="approve")
+        approval = answer_review.approve_answer(request_desk(egide_app(request), actor=staff.actor), reference)
+        delivered = sum(1 for d in approval.change.deliveries if d.delivered)
+        return done(f"/console/requests/{reference}", done="approve",
+                    sent=f"{delivered}/0/0" if approval.released else None)
     return _act(request, staff, reference, change)
+
+
+def approve_fragment(request: Request, staff: Staff, reference: str) -> Response:
+    """What the approval did, or why it was refused (then nothing changed), as a fragment. A refusal
+    answers 200 so that htmx swaps it in; its words are the service's."""
+    try:
+        approval = answer_review.approve_answer(request_desk(egide_app(request), actor=staff.actor), reference)
+    except NotFoundError:
+        return not_found(request)
+    except EgideError as error:
+        return render(request, "console/_approval.html", {"approval": None, "error": error_words(error)})
+    delivered = sum(1 for d in approval.change.deliveries if d.delivered)
+    return render(request, "console/_approval.html", {"approval": approval, "delivered": delivered,
+                                                      "error": None})
 
 
 @router.post("/requests/{reference}/send")
