@@ -48,6 +48,7 @@ from egide.domain.retention import cutoff  # noqa: E402
 from egide.register.loader import load_register  # noqa: E402
 from egide.services.request_runner import CompanyDatabase  # noqa: E402
 from egide.services.retention import run_retention  # noqa: E402
+from egide.services.retention.run import DEFAULT_BATCH, DEFAULT_BATCH_MS  # noqa: E402
 from egide.settings import Settings  # noqa: E402
 
 REGISTER = ROOT / "bench" / "retention_register.yaml"
@@ -144,9 +145,9 @@ def hand(engine: Engine, cutoffs: dict[str, datetime]) -> int:
         return sum(c.execute(text(statement), cutoffs).rowcount or 0 for statement in _HAND)
 
 
-def egide(app: Any, register: Any, dataset: Any, engine: Engine, at: datetime, batch_size: int) -> Any:
+def egide(app: Any, register: Any, dataset: Any, engine: Engine, at: datetime, batch_size: int, batch_ms: int) -> Any:
     return run_retention(app.store, register, [CompanyDatabase(dataset, engine, None)], at, batch_size=batch_size,
-                         actor="bench")
+                         batch_ms=batch_ms, actor="bench")
 
 
 def admin_url(base: str, schema: str) -> str:
@@ -156,7 +157,8 @@ def admin_url(base: str, schema: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows in all (a fifth accounts, the rest page views)")
-    parser.add_argument("--batch-size", type=int, default=5000, help="Egide's batch size (rows per transaction)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help="the most rows an Egide batch takes")
+    parser.add_argument("--batch-ms", type=int, default=DEFAULT_BATCH_MS, help="what an Egide batch aims to last (ms)")
     parser.add_argument("--url", default=os.environ.get("EGIDE_BENCH_POSTGRES_URL", DEFAULT_URL),
                         help="PostgreSQL (default: EGIDE_BENCH_POSTGRES_URL, else the local test database)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema afterwards")
@@ -185,11 +187,12 @@ def main() -> None:
         hand_state = fingerprint(engine)
         print(f"hand-written SQL: {hand_rows:,} rows in {hand_s:.2f}s")
         clone(engine)
-        egide_s, run = timed(lambda: egide(app, register, dataset, engine, at, args.batch_size))
+        egide_s, run = timed(lambda: egide(app, register, dataset, engine, at, args.batch_size,
+                                                  args.batch_ms))
         egide_state = fingerprint(engine)
         egide_rows = sum(c.rows for c in run.counts)
         print(f"Egide run_retention: {egide_rows:,} rows in {egide_s:.2f}s, {run.batches} batches of at most "
-              f"{args.batch_size}, longest batch {run.max_lock_ms} ms")
+              f"{args.batch_size} rows aiming at {args.batch_ms} ms, longest batch {run.max_lock_ms} ms")
     finally:
         app.close()
         engine.dispose()
