@@ -97,7 +97,10 @@ def run_cmd(
     database_url: str | None = _DATABASE_URL,
     log_root: Path | None = _LOG_ROOT,
     at: str | None = _AT,
-    batch_size: int = typer.Option(5000, "--batch-size", help="Rows per batch (each batch is one transaction)."),
+    batch_size: int = typer.Option(50_000, "--batch-size", help="The most rows a batch takes (each batch is one "
+                                   "transaction)."),
+    batch_ms: int = typer.Option(250, "--batch-ms", help="What a batch aims to last, in milliseconds: each batch of a "
+                                 "step is sized from the pace of the previous one (at most twice its rows)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
 ) -> None:
     """Apply the retention rules: batches of set-based statements, children before parents, each batch in its own
@@ -110,7 +113,7 @@ def run_cmd(
             reports = application.settings.data_dir / "retention"
             with progress_bar(quiet) as progress:
                 run = run_retention(application.store, register, databases, parse_instant(at),
-                                    batch_size=batch_size, progress=progress, report_dir=reports,
+                                    batch_size=batch_size, batch_ms=batch_ms, progress=progress, report_dir=reports,
                                     actor=application.settings.actor)
     print_run(run)
 

@@ -6,9 +6,10 @@ Public API (other modules, the CLI and the job runner use only these):
 - :func:`plan_retention` ``(store, register, databases, at) -> RetentionPlan``: what a run at
   ``at`` would do, per rule and table (rows to delete, anonymize, archive, purge from the
   archive, kept by a hold), with a few example keys. Changes nothing.
-- :func:`run_retention` ``(store, register, databases, at=None, *, batch_size=5000,
-  progress=None, report_dir=None, actor="egide") -> RetentionRun``: apply it. Each batch is its own
-  transaction on the company database; its counts and an audit event are written to Egide's
+- :func:`run_retention` ``(store, register, databases, at=None, *, batch_size=50000,
+  batch_ms=250, progress=None, report_dir=None, actor="egide") -> RetentionRun``: apply it. Each
+  batch is its own transaction on the company database, at most ``batch_size`` rows, sized to last
+  about ``batch_ms``; its counts and an audit event are written to Egide's
   store in one transaction. A run killed mid-way is resumed by calling it again (an unfinished
   run is picked up with its own ``at``). ``at`` defaults to ``store.clock.now()``. This is the
   one line a daily job registers.

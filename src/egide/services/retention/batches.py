@@ -1,10 +1,12 @@
 """One bounded batch of a retention step, in the caller's transaction on the company database.
 
-A batch takes at most ``batch_size`` keys of the rows to process (``SELECT key ... WHERE
-<condition> LIMIT n``, the condition re-checked in the statement itself), then runs one
-``DELETE ... WHERE key IN (...)`` or one ``UPDATE ... SET ... WHERE key IN (...)``. The lock a
-batch holds therefore covers at most ``batch_size`` rows, whatever the table's size; the next
-batch selects again, and finds nothing once the work is done.
+A batch takes at most ``batch_size`` rows to process, the first ones after where the previous
+batch ended in the order of a walk: ``(clock, key)`` when the rows are dated by a column of the
+table that leads an index (each batch then reads expired rows only), else the key. It then runs
+one ``DELETE`` or one ``UPDATE ... SET``, the condition re-checked in the statement itself. The
+lock a batch holds therefore covers at most ``batch_size`` rows, whatever the table's size; the
+next batch starts after the last row taken, and finds nothing once the work is done. How many
+rows the next batch takes is the run's business (``run.Pace``: sized to a time per batch).
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ from sqlalchemy import (
     literal,
     select,
     true,
+    tuple_,
+    type_coerce,
     update,
 )
 
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement, False_
+from sqlalchemy.types import NullType
 
 from egide.domain.retention import Action
 from egide.services.retention.anonymize import period_text, value
@@ -45,30 +50,43 @@ from egide.services.retention.work import Work
 
 @dataclass(frozen=True)
 class Batch:
-    selected: int  # keys taken (fewer than the batch size: the step is done)
+    selected: int  # rows taken (fewer than the batch size: the step is done)
     changed: int  # rows deleted, updated or moved
     examples: list[str]
-    last: Any  # the last key taken: the next batch starts after it (one-column keys)
+    last: Any  # where the next batch starts: the walk's values of the last row taken (one-column keys)
+
+
+def walk(connection: Connection, sql_table: Any, work: Work, keys: list[str]) -> list[Any]:
+    """The columns a batch walks forward, in order: ``(clock, key)`` when the work has a clock
+    column of its own leading an index (each batch reads expired rows only, through that index),
+    else the one-column key. On SQLite the values are taken and compared as stored (a timestamp
+    read back through the column's type could be written differently from the stored text)."""
+    columns = [sql_table.c[work.clock], sql_table.c[keys[0]]] if work.clock else [sql_table.c[keys[0]]]
+    if connection.dialect.name == "sqlite":
+        return [type_coerce(c, NullType()).label(c.name) for c in columns]
+    return columns
 
 
 def run_batch(connection: Connection, database: Any, conditions: Conditions, work: Work, batch_size: int,
               keyring: Any, run_id: str, after: Any = None) -> Batch:
-    """Process one batch of ``work``: the first ``batch_size`` matching rows after the key ``after``,
-    in key order. With a one-column key the batch is a key range, ``key > after AND key <= bound``,
-    where ``bound`` is the key of the batch's last matching row (``ORDER BY key OFFSET n-1 LIMIT 1``):
-    no list of keys travels, and no batch scans again what the previous ones passed over."""
+    """Process one batch of ``work``: the first ``batch_size`` matching rows after ``after``, in the
+    order of the walk (:func:`walk`). With a one-column key the batch is a range of the walk,
+    ``walk > after AND walk <= bound``, where ``bound`` is the walk's values of the batch's last
+    matching row: no list of keys travels, and no batch scans again what the previous ones passed."""
     sql_table = conditions.tables[work.table]
     keys = primary_key(conditions, work.table)
     ordered = [sql_table.c[k] for k in keys]
     if work.action is Action.archive:
-        condition = work.condition if after is None or len(keys) > 1 else and_(ordered[0] > after, work.condition)
+        condition = work.condition if after is None or len(keys) > 1 else and_(ordered[0] > after[0], work.condition)
         moved, examples, last = move_batch(connection, database, conditions, work.table, work.rule, condition,
                                            ordered, batch_size)
-        return Batch(moved, moved, examples, last)
+        return Batch(moved, moved, examples, (last,) if last is not None else after)
     if len(keys) == 1 and not work.aggregate and connection.dialect.name == "postgresql":
-        return _in_one_statement(connection, sql_table, ordered[0], work, after, batch_size, keyring)
+        return _in_one_statement(connection, sql_table, ordered[0], walk(connection, sql_table, work, keys), work,
+                                 after, batch_size, keyring)
     if len(keys) == 1:
-        rows, selected, last, examples = _key_range(connection, ordered[0], work.condition, after, batch_size)
+        rows, selected, last, examples = _walk_range(connection, ordered[0], walk(connection, sql_table, work, keys),
+                                                     work.condition, after, batch_size)
     else:
         rows, selected, last, examples = _key_list(connection, sql_table, keys, work.condition, batch_size)
     if selected == 0:
@@ -79,15 +97,36 @@ def run_batch(connection: Connection, database: Any, conditions: Conditions, wor
             _aggregate(connection, database, sql_table, chosen, run_id)
         changed = connection.execute(delete(sql_table).where(chosen)).rowcount or 0
         return Batch(selected, changed, examples, last)
-    dialect = connection.dialect.name
+    changed = connection.execute(update(sql_table).where(chosen).values(_values(connection, sql_table, work, chosen,
+                                                                                keyring))).rowcount or 0
+    return Batch(selected, changed, examples, last)
+
+
+def _values(connection: Connection, sql_table: Any, work: Work, chosen: Any, keyring: Any) -> dict[str, Any]:
     values = {}
     for anon in work.anonymize:
-        new = value(connection, sql_table, anon, chosen, keyring, dialect)
+        new = value(connection, sql_table, anon, chosen, keyring, connection.dialect.name)
         if work.action is Action.anonymize_columns:
             new = case((work.column_due[anon.column], new), else_=sql_table.c[anon.column])
         values[anon.column] = new
-    changed = connection.execute(update(sql_table).where(chosen).values(values)).rowcount or 0
-    return Batch(selected, changed, examples, last)
+    return values
+
+
+def _after(columns: list[Any], after: Any) -> ColumnElement[bool]:
+    """The rows past ``after`` in the walk: ``key > :k``, or ``(clock, key) > (:c, :k)`` (row values)."""
+    if after is None:
+        return true()
+    bound = [literal(v, c.type) for c, v in zip(columns, after)]
+    if len(columns) == 1:
+        return columns[0] > bound[0]
+    return tuple_(*columns) > tuple_(*bound)
+
+
+def _up_to(columns: list[Any], bound: Any) -> ColumnElement[bool]:
+    values = [literal(v, c.type) for c, v in zip(columns, bound)]
+    if len(columns) == 1:
+        return columns[0] <= values[0]
+    return tuple_(*columns) <= tuple_(*values)
 
 
 class _ArrayOf(ColumnElement[Any]):
@@ -106,46 +145,44 @@ def _array_of(element: _ArrayOf, compiler: Any, **kw: Any) -> str:
     return f"ARRAY({compiler.process(element.query, **kw)})"
 
 
-def _in_one_statement(connection: Connection, sql_table: Any, key: Any, work: Work, after: Any, batch_size: int,
-                      keyring: Any) -> Batch:
-    """PostgreSQL, one statement a batch: ``WITH egide_done AS (DELETE (UPDATE) ... WHERE key =
-    ANY(ARRAY(SELECT key ... WHERE <due> AND key > after ORDER BY key LIMIT n)) RETURNING key)
-    SELECT count(*), max(key), (array_agg(key ORDER BY key))[1:3] FROM egide_done``: one row comes
-    back (how many, where the next batch starts, three examples), not the batch's keys."""
-    start = key > after if after is not None else true()
-    keys = select(key).where(start, work.condition).order_by(key).limit(batch_size).correlate(None)
-    chosen = key == any_(_ArrayOf(keys))
+def _in_one_statement(connection: Connection, sql_table: Any, key: Any, columns: list[Any], work: Work, after: Any,
+                      batch_size: int, keyring: Any) -> Batch:
+    """PostgreSQL, one statement a batch: ``WITH egide_batch AS (SELECT <walk> ... WHERE <due> AND
+    <walk> > after ORDER BY <walk> LIMIT n), egide_done AS (DELETE (UPDATE) ... WHERE key =
+    ANY(ARRAY(SELECT key FROM egide_batch)) RETURNING key) SELECT ...``: one row comes back (how
+    many taken and changed, where the next batch starts, three examples), not the batch's keys."""
+    taken = select(*columns).where(_after(columns, after), work.condition).order_by(*columns).limit(batch_size) \
+        .correlate(None).cte("egide_batch")
+    chosen = key == any_(_ArrayOf(select(taken.c[key.name])))
     if work.action is Action.delete:
         statement: Any = delete(sql_table).where(chosen)
     else:
-        values = {}
-        for anon in work.anonymize:
-            new = value(connection, sql_table, anon, chosen, keyring, "postgresql")
-            if work.action is Action.anonymize_columns:
-                new = case((work.column_due[anon.column], new), else_=sql_table.c[anon.column])
-            values[anon.column] = new
-        statement = update(sql_table).where(chosen).values(values)
+        statement = update(sql_table).where(chosen).values(_values(connection, sql_table, work, chosen, keyring))
     done = statement.returning(key).cte("egide_done")
-    taken = done.c[key.name]
-    first = func.array_agg(aggregate_order_by(taken, taken), type_=ARRAY(key.type))[1:3]
-    rows, last, examples = connection.execute(select(func.count(), func.max(taken), first)).one()
-    return Batch(rows, rows, [str(k) for k in examples or []], last if rows else after)
+    changed = done.c[key.name]
+    first = func.array_agg(aggregate_order_by(changed, changed), type_=ARRAY(key.type))[1:3]
+    walked = [taken.c[c.name] for c in columns]
+    last = [select(c).order_by(*[w.desc() for w in walked]).limit(1).scalar_subquery() for c in walked]
+    row = connection.execute(select(select(func.count()).select_from(taken).scalar_subquery(), func.count(),
+                                    first, *last).select_from(done)).one()
+    selected, rows, examples = row[0], row[1], row[2]
+    return Batch(selected, rows, [str(k) for k in examples or []], tuple(row[3:]) if selected else after)
 
 
-def _key_range(connection: Connection, key: Any, condition: Any, after: Any,
-               batch_size: int) -> tuple[Any, int, Any, list[str]]:
-    """(the batch's rows as a key range, how many, its last key, example keys)."""
-    start = key > after if after is not None else true()
+def _walk_range(connection: Connection, key: Any, columns: list[Any], condition: Any, after: Any,
+                batch_size: int) -> tuple[Any, int, Any, list[str]]:
+    """(the batch's rows as a range of the walk, how many, where it ends, example keys)."""
+    start = _after(columns, after)
     matching = and_(start, condition)
-    examples = [str(k) for (k,) in connection.execute(select(key).where(matching).order_by(key).limit(3))] \
+    examples = [str(k) for (k,) in connection.execute(select(key).where(matching).order_by(*columns).limit(3))] \
         if after is None else []
     if after is None and not examples:
         return start, 0, after, []
-    bound = connection.execute(select(key).where(matching).order_by(key).offset(batch_size - 1).limit(1)) \
-        .scalar_one_or_none()
+    bound = connection.execute(select(*columns).where(matching).order_by(*columns).offset(batch_size - 1).limit(1)) \
+        .one_or_none()
     if bound is None:  # fewer than a batch left: all of them, and the step ends
         return start, batch_size - 1, after, examples
-    return and_(start, key <= bound), batch_size, bound, examples
+    return and_(start, _up_to(columns, tuple(bound))), batch_size, tuple(bound), examples
 
 
 def _key_list(connection: Connection, sql_table: Any, keys: list[str], condition: Any,

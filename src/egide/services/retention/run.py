@@ -2,7 +2,7 @@
 
 Steps are (dataset, table, action), children before parents; log directories come after the
 tables. Each batch of a step is one transaction on the company database (at most
-``batch_size`` rows); once it has committed, its counts and an audit event are written to
+``batch_size`` rows, sized to last about ``batch_ms``); once it has committed, its counts and an audit event are written to
 Egide's store in one transaction. A run killed at any point is resumed by running again: the
 unfinished run is picked up with its own instant ``at``, finished steps are skipped, and the
 others select again what is still due. Deletes find nothing left the second time; anonymized
@@ -28,7 +28,9 @@ from egide.services.retention.holds import active_holds, held_people
 from egide.services.retention.logs import log_decision
 from egide.services.retention.work import check_supported, database_work
 
-DEFAULT_BATCH = 5000
+DEFAULT_BATCH = 50_000  # rows a batch may take at most
+DEFAULT_BATCH_MS = 250  # what a batch aims to last (its transaction, the time it holds its locks)
+FIRST_BATCH = 1000  # the first batch of a step, before its pace is known
 
 Progress = Callable[[str, int, int], None]  # (step, rows done so far, rows planned)
 
@@ -61,14 +63,16 @@ class RetentionRun:
 
 
 def run_retention(store: Any, register: Register, databases: list[Any], at: datetime | None = None, *,
-                  batch_size: int = DEFAULT_BATCH, progress: Progress | None = None, report_dir: Path | None = None,
-                  actor: str = "egide") -> RetentionRun:
-    """Apply the retention rules at ``at`` (default now); resume an unfinished run first."""
-    if batch_size < 1:
-        from egide.domain.errors import InvalidInputError, Problem
+                  batch_size: int = DEFAULT_BATCH, batch_ms: int = DEFAULT_BATCH_MS, progress: Progress | None = None,
+                  report_dir: Path | None = None, actor: str = "egide") -> RetentionRun:
+    """Apply the retention rules at ``at`` (default now); resume an unfinished run first. Each
+    batch takes at most ``batch_size`` rows and aims to last ``batch_ms`` (:class:`Pace`)."""
+    for name, number in (("batch_size", batch_size), ("batch_ms", batch_ms)):
+        if number < 1:
+            from egide.domain.errors import InvalidInputError, Problem
 
-        raise InvalidInputError("--batch-size must be at least 1", problems=[Problem("a positive number",
-                                                                                     path="batch_size")])
+            raise InvalidInputError(f"--{name.replace('_', '-')} must be at least 1",
+                                    problems=[Problem("a positive number", path=name)])
     check_supported(databases)
     _check_archives(register, databases)
     run = _start(store, at, batch_size, actor)
@@ -83,7 +87,7 @@ def run_retention(store: Any, register: Register, databases: list[Any], at: date
             work = database_work(connection, database, register, run.at, run.holds, people, kept.keys)
         run.notes += work.notes + kept.notes(database.dataset.name)
         for job in work.works:
-            _run_step(store, run, database, work, job, done, batch_size, progress, actor)
+            _run_step(store, run, database, work, job, done, Pace(batch_size, batch_ms), progress, actor)
         _purge_archives(store, run, database, work, done, batch_size, actor)
         _sweep_logs(store, run, database, register, done, actor)
     run.seconds = time.perf_counter() - clock_start
@@ -121,8 +125,29 @@ def _start(store: Any, at: datetime | None, batch_size: int, actor: str) -> Rete
     return run
 
 
+@dataclass
+class Pace:
+    """How many rows the next batch of a step takes: at most ``most``, and as many as the pace of
+    the step's previous batch says fit in ``target_ms``. The first batch takes ``FIRST_BATCH``;
+    each next one at most twice the last (a batch slower than the previous ones by a factor f
+    lasts at most about 2 f times the target), and shrinks at once when a batch ran long."""
+
+    most: int
+    target_ms: int
+    size: int = 0
+
+    def __post_init__(self) -> None:
+        self.size = min(self.most, FIRST_BATCH)
+
+    def after(self, rows: int, elapsed_ms: float) -> None:
+        if rows < self.size // 2:  # a batch cut short (nothing left, or rows that changed meanwhile)
+            return
+        fit = int(self.size * self.target_ms / max(elapsed_ms, 1.0))
+        self.size = max(1, min(self.most, 2 * self.size, fit))
+
+
 def _run_step(store: Any, run: RetentionRun, database: Any, work: Any, job: Any,
-              done: dict[str, tuple[int, int, bool]], batch_size: int, progress: Progress | None, actor: str) -> None:
+              done: dict[str, tuple[int, int, bool]], pace: Pace, progress: Progress | None, actor: str) -> None:
     seq, total, finished = done.get(job.key, (0, 0, False))
     with database.engine.connect() as connection:  # the total only for a progress bar or a held table
         planned, held, _ = count(connection, work.conditions, job, rows=progress is not None or job.hold is not None,
@@ -137,12 +162,15 @@ def _run_step(store: Any, run: RetentionRun, database: Any, work: Any, job: Any,
         progress(job.key, total, total + planned)
     after = None
     while not finished:
+        size = pace.size
         started = time.perf_counter()
         with database.engine.begin() as connection:
-            batch = run_batch(connection, database, work.conditions, job, batch_size, store.keyring, run.id, after)
-        lock_ms = int((time.perf_counter() - started) * 1000)
+            batch = run_batch(connection, database, work.conditions, job, size, store.keyring, run.id, after)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        lock_ms = int(elapsed_ms)
         seq += 1
-        finished = batch.selected < batch_size
+        finished = batch.selected < size
+        pace.after(batch.selected, elapsed_ms)
         after = batch.last
         _record(store, run, job.key, seq, job.rule, batch.changed, lock_ms, finished, actor)
         tally.rows += batch.changed

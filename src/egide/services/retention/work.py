@@ -41,6 +41,8 @@ class Work:
     anonymize: list[ColumnAnonymization] = field(default_factory=list)
     column_due: dict[str, ColumnElement[bool]] = field(default_factory=dict)
     aggregate: bool = False
+    clock: str | None = None  # a clock column of the table bounding every row of ``condition``: batches walk it
+
 
     @property
     def key(self) -> str:
@@ -136,10 +138,11 @@ def _table_work(conditions: Conditions, item: TableRetention, dataset: Any, hold
     works: list[Work] = []
     action = item.action
     assert action is not None
+    clock = walk_clock(item, sql_table)
     if action is Action.archive:  # rows whose archive period is already over go at once
         gone, released = conditions.gone(name), conditions.released(name)
         works.append(Work(dataset.name, name, Action.delete, item.deciding.rule, and_(gone, released), false(),
-                          _label(whole)))
+                          _label(whole), clock=clock))
         condition = and_(gone, not_(released))
     elif action is Action.delete:
         condition = conditions.gone(name)
@@ -150,7 +153,7 @@ def _table_work(conditions: Conditions, item: TableRetention, dataset: Any, hold
     works.append(Work(dataset.name, name, action, item.deciding.rule, condition,
                       or_(*held_parts) if held_parts else false(), _label(whole),
                       anonymize=strategies(table, sql_table) if action is Action.anonymize else [],
-                      aggregate=item.deciding.aggregate and table.summary is not None))
+                      aggregate=item.deciding.aggregate and table.summary is not None, clock=clock))
     pointed_at = any(r.parent == name and r.child != name for r in references(dataset))
     if action is Action.delete and pointed_at:  # due, but a row that stays points at it: anonymized in place
         columns = strategies(table, sql_table)
@@ -159,7 +162,7 @@ def _table_work(conditions: Conditions, item: TableRetention, dataset: Any, hold
             works.append(Work(dataset.name, name, Action.anonymize, item.deciding.rule,
                               and_(due, not_(held_people), not_(condition), pending),
                               and_(due, held_people, pending) if people else false(), _label(whole),
-                              anonymize=columns))
+                              anonymize=columns, clock=clock))
     if item.column_covers:
         column_work = _column_work(conditions, item, table, sql_table, due, held_people, dialect, whole)
         if column_work is not None:
@@ -186,6 +189,20 @@ def _column_work(conditions: Conditions, item: TableRetention, table: Any, sql_t
     condition = and_(not_(due), pending, not_(held_people))
     return Work(item.dataset, item.table, Action.anonymize_columns, "+".join(sorted(rules)), condition,
                 and_(not_(due), pending, held_people), _label(whole), anonymize=chosen, column_due=column_due)
+
+
+def walk_clock(item: TableRetention, sql_table: Any) -> str | None:
+    """A column of the table itself that dates its rows under one of the covering rules plainly
+    (no join, no derived clock, no 'at least', no optional event, no flag), so ``clock <= cutoff``
+    is a conjunct of every due row, and that leads an index: batches can walk that index,
+    ``(clock, key) > (last)``, touching only expired rows. None: batches walk the primary key."""
+    indexed = {list(index.columns)[0].name for index in sql_table.indexes if len(index.columns)}
+    for cover in item.covers:
+        if (cover.period is not None and cover.clock_column is not None and cover.clock_column[0] == item.table
+                and not cover.via and cover.derived is None and not cover.minimum and not cover.optional_clock
+                and cover.only_where is None and cover.clock_column[1] in indexed):
+            return cover.clock_column[1]
+    return None
 
 
 def _label(hold: Hold | None) -> str | None:
