@@ -7,17 +7,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from egide.domain.audit import AuditEvent
+from egide.domain.consent import browser_key_holder
 from egide.domain.errors import ConfigurationError
 
 
 def shred_subject(store: Any, subject_id: str, actor: str, request_id: str | None = None) -> bool:
-    """Destroy the person's key: every value sealed for them (identifiers, request texts) becomes
-    unreadable, in this store and in every backup of it. True if a key was destroyed."""
+    """Destroy the person's key: every value sealed for them (identifiers, request texts, consent
+    proof, the files of their requests) becomes unreadable, in this store and in every backup of it.
+    The keys of the browsers linked to them (the proof of the banner's choices) go in the same
+    transaction. True if the person's key was destroyed."""
+    now = store.clock.now()
     with store.unit_of_work() as uow:
-        destroyed = uow.subject_keys.destroy(subject_id, store.clock.now())
-        if destroyed:
+        destroyed = uow.subject_keys.destroy(subject_id, now)
+        browsers = sum(uow.subject_keys.destroy(browser_key_holder(b), now)
+                       for b in uow.consents.linked_browsers(subject_id))
+        if destroyed or browsers:
+            payload: dict[str, Any] = {"request_id": request_id} if request_id else {}
             uow.audit.record(AuditEvent("data_subject.key_destroyed", actor, "data_subject", subject_id,
-                                        {"request_id": request_id} if request_id else {}))
+                                        {**payload, "browser_keys": browsers} if browsers else payload))
     return destroyed
 
 

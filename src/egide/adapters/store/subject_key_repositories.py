@@ -41,6 +41,15 @@ class SubjectKeys:
         except InvalidTag:
             return None
 
+    def data_key(self, subject_id: str, at: datetime) -> tuple[bytes, bytes]:
+        """(key id, key) of this person, created if they have none: to seal a file for them."""
+        return self._key(subject_id) or self._create(subject_id, at)
+
+    def key_for(self, subject_id: str, key_id: bytes) -> bytes | None:
+        """The person's key if it is the one named ``key_id`` and still exists, else None."""
+        key = self._key(subject_id)
+        return key[1] if key is not None and key[0] == key_id else None
+
     def destroy(self, subject_id: str, at: datetime) -> bool:
         """Crypto-shredding: the wrapped key is overwritten with NULL; True if there was one."""
         self._cache[subject_id] = None
