@@ -120,7 +120,8 @@ class ConsentLedger:
             holder = row.subject_id or browser_key_holder(row.browser_id)
             body = self._keys.open(holder, bytes(row.sealed_proof), _proof_context(row.id))
             opened = body is not None
-            ip, ua = (json.loads(body)["ip"], json.loads(body)["ua"]) if body is not None else (None, None)
+            sealed = json.loads(body) if body is not None else {}
+            ip, ua = sealed.get("ip"), sealed.get("ua")
         proof = ConsentProof(channel=ConsentChannel(row.channel), register_version=row.register_version,
                              notice_sha256=row.notice_sha256, banner_sha256=row.banner_sha256, language=row.language,
                              ip_truncated=ip, user_agent=ua)
