@@ -191,12 +191,15 @@ def test_rotation_keeps_the_sealed_files_and_proof_readable(app, desk, company, 
     reference, _, subject_id = answered(desk, app, company, tmp_path, "access")
     event_id = record_choice(app.store, active, choices={PURPOSE: True}, proof=proof(active), actor="test",
                              subject_id=subject_id).events[0][0]
+    browser_event = record_choice(app.store, active, choices={PURPOSE: True}, proof=proof(active), actor="banner",
+                                  browser_id=BROWSER).events[0][0]
     requests_dir = app.settings.data_dir / "requests"
     [report] = [f for f in staff_request_files(desk, reference, requests_dir) if f.extension == "json"]
     before = report.path.read_bytes()
     new_master = os.urandom(32)
-    assert rewrap_subject_keys(app.store, new_master, "admin:test").rewrapped == 1
+    assert rewrap_subject_keys(app.store, new_master, "admin:test", page=1).rewrapped == 2  # Alice's, the browser's
     app.store.keyring = dataclasses.replace(app.store.keyring, master_key=new_master)
     assert report.path.read_bytes() == before  # nothing sealed is rewritten
     assert json.loads(b"".join(staff_open_file(desk, reference, report.name, requests_dir)))["found"] is True
     assert consent_proof(app.store, event_id).proof.user_agent == UA
+    assert consent_proof(app.store, browser_event).proof.ip_truncated == IP

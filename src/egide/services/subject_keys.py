@@ -35,25 +35,33 @@ class Rotation:
     new_master: str
 
 
-def rewrap_subject_keys(store: Any, new_master: bytes, actor: str) -> Rotation:
-    """Re-wrap every live person's key under ``new_master`` in one transaction (one executemany).
-    The caller installs the new master key only after this commits."""
+def rewrap_subject_keys(store: Any, new_master: bytes, actor: str, page: int = 5000) -> Rotation:
+    """Re-wrap every live key (people's and browsers') under ``new_master`` in one transaction, read
+    and written a page at a time (one executemany per page: memory stays flat however many browsers
+    the banner met). The caller installs the new master key only after this commits."""
     from egide.adapters.keyring import master_fingerprint
 
     keyring = store.keyring
     new_id = master_fingerprint(new_master)
+    rewrapped, after = 0, None
     with store.unit_of_work() as uow:
-        rows = []
-        for subject_id, wrapped, master_id in uow.subject_keys.wrapped():
-            if master_id == new_id:
-                continue  # already under the new master (a rotation resumed)
-            if master_id != keyring.master_id:
-                raise ConfigurationError(
-                    f"the key of data subject {subject_id} is wrapped by master {master_id}, "
-                    f"not the current one ({keyring.master_id}): give the master key it was wrapped with")
-            key = keyring.unwrap(subject_id, bytes(wrapped))
-            rows.append({"sid": subject_id, "wk": keyring.wrap(subject_id, key, new_master), "mid": new_id})
-        uow.subject_keys.rewrap(rows)
+        while True:
+            keys = uow.subject_keys.wrapped(after, page)
+            if not keys:
+                break
+            rows = []
+            for subject_id, wrapped, master_id in keys:
+                if master_id == new_id:
+                    continue  # already under the new master (a rotation resumed)
+                if master_id != keyring.master_id:
+                    raise ConfigurationError(
+                        f"the key of data subject {subject_id} is wrapped by master {master_id}, "
+                        f"not the current one ({keyring.master_id}): give the master key it was wrapped with")
+                key = keyring.unwrap(subject_id, bytes(wrapped))
+                rows.append({"sid": subject_id, "wk": keyring.wrap(subject_id, key, new_master), "mid": new_id})
+            uow.subject_keys.rewrap(rows)
+            rewrapped += len(rows)
+            after = keys[-1][0]
         uow.audit.record(AuditEvent("keys.master_rotated", actor, "keyring", new_id,
-                                    {"old_master": keyring.master_id, "new_master": new_id, "rewrapped": len(rows)}))
-    return Rotation(len(rows), keyring.master_id, new_id)
+                                    {"old_master": keyring.master_id, "new_master": new_id, "rewrapped": rewrapped}))
+    return Rotation(rewrapped, keyring.master_id, new_id)
