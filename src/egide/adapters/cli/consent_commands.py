@@ -135,6 +135,9 @@ def consent_proof_cmd(event_id: str = typer.Argument(..., help="The ledger event
     if not found.opened:
         typer.echo("  IP address and user agent: sealed with a key an erasure destroyed (gone for good)")
         return
+    if not found.sealed and proof.ip_truncated is None and proof.user_agent is None:
+        typer.echo("  IP address and user agent: none recorded")
+        return
     where = "sealed with the person's key" if found.sealed else "recorded in clear before revision 0014"
     typer.echo(f"  IP address (truncated): {proof.ip_truncated or '-'} ({where})")
     typer.echo(f"  user agent: {proof.user_agent or '-'}")
