@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from egide.adapters.store.tables import consent_events
 from egide.adapters.web.banner import verify_banner_sha256
+from egide.services.consent import consent_proof
 from tests.conftest import EXAMPLES, dump_yaml, load_yaml
 from tests.e2e.conftest import LiveServer, egide_app, serve
 
@@ -240,7 +241,10 @@ def test_the_server_holds_the_proof_of_each_choice(visitor, live_server):
         assert row["channel"] == "banner" and row["language"] == "fr"
         assert row["register_version"] == config["register_version"]
         assert row["banner_sha256"] == config["banner_sha256"]
-        assert row["ip_truncated"] and "HeadlessChrome" in row["user_agent"]
+        assert row["ip_truncated"] is None and row["user_agent"] is None  # sealed with the browser's key
+        assert b"HeadlessChrome" not in bytes(row["sealed_proof"])
+        proof = consent_proof(live_server.app.store, row["id"])
+        assert proof.opened and proof.proof.ip_truncated and "HeadlessChrome" in proof.proof.user_agent
     assert verify_banner_sha256(httpx.get(live_server.url + "/banner.js").content)
     state = httpx.get(f"{live_server.url}/api/v1/consents/{browser_id}").json()
     assert state["choices"]["cookie:analytics"]["status"] == "valid"

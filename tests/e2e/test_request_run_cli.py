@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -60,9 +61,22 @@ def test_an_access_writes_the_report_and_answers(shop):
     result = cli("request", "run", reference, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}")
     assert result.exit_code == 0, result.output
     files = [line.split("file: ")[1] for line in result.stdout.splitlines() if "file: " in line]
-    report = json.loads(open([f for f in files if f.endswith(".json")][0], encoding="utf-8").read())
-    assert email in json.dumps(report)
+    json_file = Path([f for f in files if f.endswith(".json")][0])
+    assert email.encode() not in json_file.read_bytes()  # sealed at rest with the person's key
     assert any(f.endswith(".html") for f in files)
+    listed = cli("request", "file", reference)
+    assert listed.exit_code == 0 and f"shop/{json_file.name}" in listed.stdout
+    opened = cli("request", "file", reference, f"shop/{json_file.name}")
+    assert opened.exit_code == 0, opened.output
+    assert email in json.dumps(json.loads(opened.stdout))
+    copy = data_dir.parent / "report.json"
+    assert cli("request", "file", reference, json_file.name, "--output", copy).exit_code == 0
+    assert json.loads(copy.read_text(encoding="utf-8")) == json.loads(opened.stdout)
+    assert copy.stat().st_mode & 0o777 == 0o600
+    erasure = submit_and_verify(cli, "erasure", email)
+    assert cli("request", "run", erasure, "--dataset", SHOP_DATASET, "--database-url", f"sqlite:///{db}").exit_code == 0
+    gone = cli("request", "file", reference, f"shop/{json_file.name}")
+    assert gone.exit_code == 3 and "destroyed" in gone.stderr
 
 
 def test_an_unverified_request_does_not_run(shop):

@@ -244,6 +244,7 @@ def test_an_access_request_in_french_is_verified_by_the_emailed_code_run_by_the_
         person.page.click(f"#files a[href='{downloadable[0]}']")
     saved = Path(download.value.path())
     assert saved.stat().st_size > 0
+    assert email.encode() in saved.read_bytes()  # sealed at rest, opened with the person's key on download
     report = person.page.request.get(site.url + [h for h in hrefs if h.split("?")[0].endswith(".html")][0]) \
         if any(h.split("?")[0].endswith(".html") for h in hrefs) else None
     if report is not None:

@@ -77,8 +77,11 @@ def test_an_access_writes_the_processors_answer_beside_the_report(desk, app, end
     endpoint.answer = {"found": 1, "rows": [{"email": ALICE_EMAIL, "lists": ["promotions"]}]}
     reference = verified(desk, "access")
     outcome = run(desk, app, reference, with_webhook(endpoint), company, tmp_path)
-    [path] = [f for f in outcome.files if f.name == "processors.json"]
-    written = json.loads(path.read_text(encoding="utf-8"))
+    [path] = [f for f in outcome.files if f.name.startswith("processors-")]
+    assert b"promotions" not in path.read_bytes()  # sealed with the person's key at rest
+    with app.store.unit_of_work(read_only=True) as uow:
+        subject_id = uow.requests.by_reference(reference).subject_id
+    written = json.loads(app.store.files.read(path, subject_id))
     assert written["processors"][0]["connector"] == "mailer"
     assert written["processors"][0]["answer"]["rows"][0]["lists"] == ["promotions"]
 

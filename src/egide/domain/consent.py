@@ -7,6 +7,7 @@ instant: expiry is never stored, so moving the clock is enough to see a choice l
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -110,6 +111,24 @@ class ConsentProof:
     ip_truncated: str | None = None
     user_agent: str | None = None
     idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedProof:
+    """The proof of one ledger event as read back. Since revision 0014 the IP address and user agent
+    are sealed with the key of the data subject (or of the browser, for a banner's anonymous choice):
+    ``opened`` is False once that key was destroyed by an erasure, and they are gone for good."""
+
+    event_id: str
+    proof: ConsentProof
+    sealed: bool
+    opened: bool
+
+
+def browser_key_holder(browser_id: str) -> str:
+    """Whose key seals the proof of a choice made from a browser no data subject is known for: the
+    browser's own (``subject_keys`` row named by this, 36 characters, never a data subject's UUID)."""
+    return "b-" + hashlib.sha256(f"browser:{browser_id}".encode()).hexdigest()[:34]
 
 
 def truncate_ip(address: str | None) -> str | None:

@@ -11,8 +11,15 @@ from typing import Callable
 
 from egide.domain.audit import AuditEvent
 from egide.domain.clock import naive_utc
-from egide.domain.consent import ConsentAction, ConsentProof, ConsentState, consent_state, next_action
-from egide.domain.errors import ConflictError, InvalidInputError, Problem
+from egide.domain.consent import (
+    ConsentAction,
+    ConsentProof,
+    ConsentState,
+    RecordedProof,
+    consent_state,
+    next_action,
+)
+from egide.domain.errors import ConflictError, InvalidInputError, NotFoundError, Problem
 from egide.register.model import RetentionClock
 from egide.services.active_register import ActiveRegister
 from egide.services.ports import StorePort
@@ -146,6 +153,16 @@ def consent_overview(store: StorePort, active: ActiveRegister, *, subject_ids: l
         assert policy is not None
         states[purpose] = consent_state(events, purpose, at, policy.remember_for, active.major_change_at)  # type: ignore[arg-type]
     return states
+
+
+def consent_proof(store: StorePort, event_id: str) -> RecordedProof:
+    """The proof of one ledger event (notice, banner, channel, language, IP address and user agent),
+    the sealed part opened with its holder's key; ``opened`` is False once an erasure destroyed it."""
+    with store.unit_of_work(read_only=True) as uow:
+        found = uow.consents.proof(event_id)  # type: ignore[attr-defined]
+    if found is None:
+        raise NotFoundError(f"no consent event {event_id!r} in the ledger")
+    return found
 
 
 def link_browser(store: StorePort, browser_id: str, subject_id: str, actor: str,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Any, Iterable, Iterator, Protocol
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator, Protocol
 
 from egide.domain.audit import AuditEvent, ChainedEvent
 from egide.domain.clock import Clock
@@ -208,7 +209,19 @@ class UnitOfWorkPort(Protocol):
     recontacts: RecontactContactsPort
 
 
+class SealedFilesPort(Protocol):
+    """A person's files sealed with their key (``adapters/sealed_files.py``): what is written to a
+    new file's binary handle goes to disk sealed; reading needs their key, destroyed by an erasure."""
+
+    def sealing(self, handle: IO[bytes], subject_id: str, name: str, text: bool = False) -> IO[Any]: ...
+    def readable(self, path: Path, subject_id: str | None) -> bool: ...
+    def chunks(self, path: Path, subject_id: str | None) -> Iterator[bytes]: ...
+    def read(self, path: Path, subject_id: str | None) -> bytes: ...
+    def size(self, path: Path) -> int: ...
+
+
 class StorePort(Protocol):
     clock: Clock
+    files: SealedFilesPort
 
     def unit_of_work(self, read_only: bool = False) -> AbstractContextManager[UnitOfWorkPort]: ...

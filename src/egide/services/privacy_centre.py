@@ -1,9 +1,11 @@
 """What the public privacy centre shows and does, beyond the request lifecycle.
 
 - The rights a person can ask for through the centre's forms: those the register offers.
-- A request's files (the access report, the portability export) as seen through its status
-  link: available for ``available_for`` after the answer, then deleted by
-  :func:`purge_expired_exports` (a daily job), each deletion with its audit event.
+- A request's files (the access report, the portability export, the processors' answers) as seen
+  through its status link: sealed at rest with the person's key (``store.files``) and opened as
+  they are downloaded; available for ``available_for`` after the answer, then deleted by
+  :func:`purge_expired_exports` (a daily job), each deletion with its audit event. Once an erasure
+  destroyed the person's key their files no longer open, are no longer listed, and the job deletes them.
 - A browser's consent preferences (the banner's pseudonymous browser id) and their withdrawal,
   one purpose at a time, through the consent ledger.
 
@@ -18,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from egide.domain.audit import AuditEvent
 from egide.domain.clock import naive_utc
@@ -28,15 +30,16 @@ from egide.domain.requests import RequestStatus, Right
 from egide.register.model import Register
 from egide.services.active_register import ActiveRegister
 from egide.services.consent import BROWSER_ID, consent_overview, record_choice
-from egide.services.ports import StorePort
+from egide.services.ports import SealedFilesPort, StorePort
 from egide.services.request_desk import OBJECT_TYPE, RequestDesk, deadline_of
 from egide.services.request_status import NOT_FOUND, authorised
 
 # Rights that always apply (arts. 15-21) when a register lists none.
 DEFAULT_RIGHTS = (Right.access, Right.rectification, Right.erasure, Right.restriction, Right.portability,
                   Right.objection)
-# The files a run writes per dataset: access-<request id>.json/.html, portability-<request id>.zip.
-_FILE = re.compile(r"^(access|portability)-([0-9A-Za-z-]{1,64})\.(json|html|zip)$")
+# The files a run writes per dataset: access-<request id>.json/.html, portability-<request id>.zip,
+# processors-<request id>.json.
+_FILE = re.compile(r"^(access|portability|processors)-([0-9A-Za-z-]{1,64})\.(json|html|zip)$")
 _MEDIA = {"json": "application/json", "html": "text/html; charset=utf-8", "zip": "application/zip"}
 
 
@@ -55,26 +58,33 @@ def offered_rights(register: Register) -> list[Right]:
 class RequestFile:
     name: str  # e.g. shop/access-<id>.html
     path: Path
-    kind: str  # access | portability
+    kind: str  # access | portability | processors
     extension: str
-    size: int
+    size: int  # once opened (a sealed file is a little larger on disk)
+    subject_id: str | None = None  # the person whose key seals it
 
     @property
     def media_type(self) -> str:
         return _MEDIA[self.extension]
 
 
-def request_files(requests_dir: Path, request_id: str) -> list[RequestFile]:
-    """The files written for ``request_id`` (one folder per dataset), sorted by name."""
-    found = []
+def request_files(requests_dir: Path, request_id: str, files: SealedFilesPort | None = None,
+                  subject_id: str | None = None) -> list[RequestFile]:
+    """The files written for ``request_id`` (one folder per dataset), sorted by name. With ``files``:
+    only those that still open for ``subject_id`` (not those whose key an erasure destroyed)."""
+    found: list[RequestFile] = []
     if not requests_dir.is_dir():
         return found
     for folder in sorted(p for p in requests_dir.iterdir() if p.is_dir()):
         for path in sorted(folder.iterdir()):
             match = _FILE.match(path.name)
-            if match and match.group(2) == request_id and path.is_file():
-                found.append(RequestFile(f"{folder.name}/{path.name}", path, match.group(1), match.group(3),
-                                         path.stat().st_size))
+            if not (match and match.group(2) == request_id and path.is_file()):
+                continue
+            if files is not None and not files.readable(path, subject_id):
+                continue
+            size = files.size(path) if files is not None else path.stat().st_size
+            found.append(RequestFile(f"{folder.name}/{path.name}", path, match.group(1), match.group(3), size,
+                                     subject_id))
     return found
 
 
@@ -106,21 +116,51 @@ def centre_request(desk: RequestDesk, reference: str, token: str | None, request
         answer = uow.requests.result(request) if request.status is RequestStatus.answered else None
     until = request.answered_at + available_for if request.answered_at else None
     expired = until is not None and desk.now() >= until
-    files = [] if expired or request.status is not RequestStatus.answered else request_files(requests_dir, request.id)
+    files = [] if expired or request.status is not RequestStatus.answered else request_files(
+        requests_dir, request.id, desk.store.files, request.subject_id)
     return CentreRequest(request.reference, request.right.value, request.status.value, request.language,
                          request.received_at.date(), due, answer,
                          request.refusal_reason if request.status is RequestStatus.refused else None,
                          request.status is RequestStatus.awaiting_code, files, until, expired)
 
 
-def request_file(desk: RequestDesk, reference: str, token: str | None, name: str, requests_dir: Path,
-                 available_for: timedelta) -> RequestFile:
-    """One file of the request, if the token is right, the request answered and the window open."""
+def open_request_file(desk: RequestDesk, reference: str, token: str | None, name: str, requests_dir: Path,
+                      available_for: timedelta) -> tuple[RequestFile, Iterator[bytes]]:
+    """One file of the request and its content (opened with the person's key a chunk at a time), if
+    the token is right, the request answered, the window open and the person's key not destroyed."""
     view = centre_request(desk, reference, token, requests_dir, available_for)
     for file in view.files:
         if file.name == name:
-            return file
+            return file, desk.store.files.chunks(file.path, file.subject_id)
     raise NotFoundError(NOT_FOUND)
+
+
+def staff_request_files(desk: RequestDesk, reference: str, requests_dir: Path) -> list[RequestFile]:
+    """The files of a request that still open, for staff (``egide request file``): by reference."""
+    with desk.store.unit_of_work(read_only=True) as uow:
+        request = uow.requests.by_reference(reference)
+    if request is None:
+        raise NotFoundError(f"no request {reference!r}")
+    return request_files(requests_dir, request.id, desk.store.files, request.subject_id)
+
+
+def staff_open_file(desk: RequestDesk, reference: str, name: str, requests_dir: Path) -> Iterator[bytes]:
+    """One file of a request opened by staff with the person's key: the opening is an audit event
+    (the file's name, never its content). Its key destroyed: NotFoundError saying so."""
+    with desk.store.unit_of_work(read_only=True) as uow:
+        request = uow.requests.by_reference(reference)
+    if request is None:
+        raise NotFoundError(f"no request {reference!r}")
+    every = request_files(requests_dir, request.id)
+    for file in every:
+        if file.name == name or file.path.name == name:
+            content = desk.store.files.chunks(file.path, request.subject_id)
+            with desk.store.unit_of_work() as uow:
+                uow.audit.record(AuditEvent("request.file_opened", desk.actor, OBJECT_TYPE, request.id,
+                                            {"reference": reference, "file": file.name}))
+            return content
+    names = ", ".join(f.name for f in every) or "none"
+    raise NotFoundError(f"{reference} has no file {name!r} (its files: {names})")
 
 
 @dataclass(frozen=True)
@@ -131,7 +171,8 @@ class ExportPurge:
 
 def purge_expired_exports(store: StorePort, requests_dir: Path, available_for: timedelta,
                           actor: str = "job:privacy_centre.purge_exports") -> ExportPurge:
-    """Delete the reports and exports of requests answered (or refused) more than ``available_for`` ago.
+    """Delete the reports and exports of requests answered (or refused) more than ``available_for`` ago,
+    and at once those of a person whose key an erasure destroyed (they no longer open anyway).
     Reads the files present (the work is bounded by them, not by the requests table); one audit event
     per request whose files go, recorded in the same transaction that decides it."""
     by_request: dict[str, list[Path]] = defaultdict(list)
@@ -149,13 +190,15 @@ def purge_expired_exports(store: StorePort, requests_dir: Path, available_for: t
             if request is not None and not request.status.is_final:
                 continue  # still running: its files are being written
             ended = request.answered_at if request is not None else None
-            if ended is not None and ended + available_for > now:
+            shredded = request is not None and uow.subject_keys.destroyed_at(request.subject_id) is not None  # type: ignore[attr-defined]
+            if ended is not None and ended + available_for > now and not shredded:
                 continue  # answered, still within the window (a refused request has no files to keep)
             for path in paths:
                 path.unlink(missing_ok=True)
             uow.audit.record(AuditEvent("request.export_deleted", actor, OBJECT_TYPE, request_id, {
                 "reference": request.reference if request else None, "files": len(paths),
-                "available_days": available_for.days}))
+                "available_days": available_for.days,
+                "reason": "key_destroyed" if shredded and ended and ended + available_for > now else "expired"}))
         deleted_requests += 1
         deleted_files += len(paths)
     return ExportPurge(deleted_requests, deleted_files)

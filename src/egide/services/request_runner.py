@@ -161,7 +161,7 @@ def _processors(desk, request, identifiers, databases, output_dir, outcome) -> N
         outcome.lines += describe_webhooks(results, request.language)
         if request.right is Right.access:
             outcome.files.append(write_webhook_answers(desk.store, request.id, db.dataset.name,
-                                                       output_dir / db.dataset.name))
+                                                       output_dir / db.dataset.name, request.subject_id))
 
 
 def _tell_recipients(desk, register, request, identifiers, databases, outcome, changes) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +179,8 @@ def _access(desk, active, register, request_id, identifiers, databases, output_d
     for db in databases:
         result = run_access(desk.store, dataset=db.dataset, engine=db.engine, register=register,
                             request_id=request_id, identifiers=identifiers, output_dir=output_dir / db.dataset.name,
-                            lang=kw["language"], log_root=db.log_root, reference=outcome.reference)
+                            lang=kw["language"], log_root=db.log_root, reference=outcome.reference,
+                            subject_id=kw["subject_id"])
         rows = sum(result.rows.values()) + sum(result.log_lines.values())
         total += rows
         outcome.files += [result.json_path, result.html_path]
@@ -207,7 +208,8 @@ def _portability(desk, active, register, request_id, identifiers, databases, out
 
     for db in databases:
         result = run_portability(desk.store, dataset=db.dataset, engine=db.engine, register=register,
-                                 request_id=request_id, identifiers=identifiers, output_dir=output_dir / db.dataset.name)
+                                 request_id=request_id, identifiers=identifiers, output_dir=output_dir / db.dataset.name,
+                                 subject_id=kw["subject_id"])
         outcome.files.append(result.zip_path)
         outcome.details[db.dataset.name] = {"rows": result.rows}
     outcome.lines.append(say("portability", kw["language"]))

@@ -114,6 +114,35 @@ def consent_show(email: str = typer.Option(..., "--email")) -> None:
         typer.echo(f"{purpose:<45} {state.status.value}{since}{until}")
 
 
+@consent_app.command("proof")
+def consent_proof_cmd(event_id: str = typer.Argument(..., help="The ledger event's id (as `consent record` prints it).")) -> None:
+    """The proof of one consent event: notice, banner, channel, language, and the IP address and user
+    agent opened with the person's (or browser's) key, or said gone once an erasure destroyed it."""
+    from egide.services.consent import consent_proof
+
+    with reported_errors():
+        app = _app()
+        try:
+            found = consent_proof(app.store, event_id)
+        finally:
+            app.close()
+    proof = found.proof
+    typer.echo(f"event {found.event_id}: {proof.channel.value}, register {proof.register_version[:12]}, "
+               f"language {proof.language or '-'}")
+    for label, value in (("notice", proof.notice_sha256), ("banner", proof.banner_sha256)):
+        if value:
+            typer.echo(f"  {label} sha256: {value}")
+    if not found.opened:
+        typer.echo("  IP address and user agent: sealed with a key an erasure destroyed (gone for good)")
+        return
+    if not found.sealed and proof.ip_truncated is None and proof.user_agent is None:
+        typer.echo("  IP address and user agent: none recorded")
+        return
+    where = "sealed with the person's key" if found.sealed else "recorded in clear before revision 0014"
+    typer.echo(f"  IP address (truncated): {proof.ip_truncated or '-'} ({where})")
+    typer.echo(f"  user agent: {proof.user_agent or '-'}")
+
+
 @subject_app.command("restrict")
 def subject_restrict(email: str = typer.Option(..., "--email"), reason: str = typer.Option(..., "--reason"),
                      purpose: list[str] = typer.Option([], "--purpose", help="Only these purposes (default: all).")) -> None:

@@ -182,8 +182,11 @@ def _requests_tour(app_, directory: Path) -> None:  # type: ignore[no-untyped-de
         for line in outcome.lines:
             typer.echo(f"      {line}")
         for path in outcome.files:
-            if path.suffix == ".html":
-                typer.echo(f"      report: {path}")
+            if path.suffix == ".html":  # sealed with the person's key: `egide request file` opens it
+                typer.echo(f"      report: {path} (sealed at rest with the person's key; "
+                           f"`egide request file {reference}` opens it)")
+        if right == "erasure":
+            typer.echo("      their key is destroyed: what was sealed for them (the report above too) no longer opens")
     typer.echo(f"   notices to the person (readable .eml files): {directory / 'outbox'}")
     _retention_line(app_, active.loaded.register, databases)
 

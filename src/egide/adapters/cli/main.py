@@ -28,6 +28,7 @@ app.add_typer(consent_commands.subject_app, name="subject")
 app.add_typer(consent_commands.marketing_app, name="marketing")
 from egide.adapters.cli import request_commands  # noqa: E402
 from egide.adapters.cli import contract_commands, request_task_commands, task_commands  # noqa: E402,F401
+from egide.adapters.cli import request_file_commands  # noqa: E402,F401
 
 app.add_typer(request_commands.app, name="request")
 from egide.adapters.cli import job_commands  # noqa: E402

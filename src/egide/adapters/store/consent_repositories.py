@@ -1,5 +1,11 @@
 """Repositories of the consent ledger, the marketing lists and a data subject's states
-(restrictions, objections, contracts), and of actions waiting for later machinery."""
+(restrictions, objections, contracts), and of actions waiting for later machinery.
+
+A ledger event's IP address (truncated) and user agent are sealed with the key of its data subject,
+or, for a banner's choice from a browser no one is known for, with a key of that browser
+(``domain/consent.py::browser_key_holder``), in ``sealed_proof`` (revision 0014). The event's
+``record_sha256`` covers the row as stored, ciphertext included, so the ledger verifies without any
+key, also after an erasure destroyed it. Events recorded before keep their clear columns and digests."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import Iterable
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from egide.adapters.keyring import Keyring
+from egide.adapters.store.subject_key_repositories import SubjectKeys
 from egide.adapters.store.repositories import utc_naive
 from egide.adapters.store.tables import (
     audit_events,
@@ -24,7 +31,14 @@ from egide.adapters.store.tables import (
     pending_actions,
     restrictions,
 )
-from egide.domain.consent import ConsentAction, ConsentEvent, ConsentProof
+from egide.domain.consent import (
+    ConsentAction,
+    ConsentChannel,
+    ConsentEvent,
+    ConsentProof,
+    RecordedProof,
+    browser_key_holder,
+)
 from egide.domain.decisions import Objection, Restriction
 from egide.domain.identity import Identifier
 
@@ -39,16 +53,32 @@ class StoredConsentEvent:
 
 
 def record_digest(row: dict[str, object]) -> str:
-    body = json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in sorted(row.items())
-                       if k != "record_sha256"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the row as stored; the sealed proof counts as hex, and is left out when absent so
+    the digests of events recorded before revision 0014 stay what they were."""
+    body = json.dumps({k: _digested(v) for k, v in sorted(row.items())
+                       if k != "record_sha256" and not (k == "sealed_proof" and v is None)},
+                      sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _digested(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    return value
+
+
+def _proof_context(event_id: str) -> str:
+    return f"consent-proof:{event_id}"
 
 
 class ConsentLedger:
     """Append-only: no method updates or deletes an event."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, keys: SubjectKeys) -> None:
         self._c = connection
+        self._keys = keys
 
     def by_idempotency_key(self, key: str) -> StoredConsentEvent | None:
         row = self._c.execute(select(consent_events).where(consent_events.c.idempotency_key == key)).first()
@@ -56,18 +86,51 @@ class ConsentLedger:
 
     def append(self, *, subject_id: str | None, browser_id: str | None, purpose: str, action: ConsentAction,
                at: datetime, proof: ConsentProof, choice_id: str, idempotency_key: str | None) -> StoredConsentEvent:
+        event_id = str(uuid.uuid4())
         row: dict[str, object] = {
-            "id": str(uuid.uuid4()), "subject_id": subject_id, "browser_id": browser_id, "purpose": purpose,
+            "id": event_id, "subject_id": subject_id, "browser_id": browser_id, "purpose": purpose,
             "action": action.value, "recorded_at": utc_naive(at), "channel": proof.channel.value,
             "register_version": proof.register_version, "notice_sha256": proof.notice_sha256,
-            "banner_sha256": proof.banner_sha256, "language": proof.language, "ip_truncated": proof.ip_truncated,
-            "user_agent": (proof.user_agent or "")[:500] or None, "choice_id": choice_id,
-            "idempotency_key": idempotency_key,
+            "banner_sha256": proof.banner_sha256, "language": proof.language, "ip_truncated": None,
+            "user_agent": None, "choice_id": choice_id, "idempotency_key": idempotency_key,
+            "sealed_proof": self._seal_proof(event_id, subject_id, browser_id, proof, at),
         }
         row["record_sha256"] = record_digest(row)
         self._c.execute(insert(consent_events), row)
         return StoredConsentEvent(ConsentEvent(str(row["id"]), purpose, action, utc_naive(at), proof.register_version),
                                   subject_id, browser_id, choice_id, str(row["record_sha256"]))
+
+    def _seal_proof(self, event_id: str, subject_id: str | None, browser_id: str | None, proof: ConsentProof,
+                    at: datetime) -> bytes | None:
+        user_agent = (proof.user_agent or "")[:500] or None
+        if proof.ip_truncated is None and user_agent is None:
+            return None  # nothing about the person's device to keep: no key needed
+        holder = subject_id or browser_key_holder(str(browser_id))
+        body = json.dumps({"ip": proof.ip_truncated, "ua": user_agent}, ensure_ascii=False)
+        return self._keys.seal(holder, body, _proof_context(event_id), at)
+
+    def proof(self, event_id: str) -> RecordedProof | None:
+        """The proof of one event, its IP address and user agent opened with the holder's key
+        (``opened`` False once that key was destroyed). None for an unknown event."""
+        row = self._c.execute(select(consent_events).where(consent_events.c.id == event_id)).first()
+        if row is None:
+            return None
+        ip, ua, opened = row.ip_truncated, row.user_agent, True
+        if row.sealed_proof is not None:
+            holder = row.subject_id or browser_key_holder(row.browser_id)
+            body = self._keys.open(holder, bytes(row.sealed_proof), _proof_context(row.id))
+            opened = body is not None
+            sealed = json.loads(body) if body is not None else {}
+            ip, ua = sealed.get("ip"), sealed.get("ua")
+        proof = ConsentProof(channel=ConsentChannel(row.channel), register_version=row.register_version,
+                             notice_sha256=row.notice_sha256, banner_sha256=row.banner_sha256, language=row.language,
+                             ip_truncated=ip, user_agent=ua)
+        return RecordedProof(row.id, proof, row.sealed_proof is not None, opened)
+
+    def linked_browsers(self, subject_id: str) -> list[str]:
+        """The browser ids linked to this data subject (their choices count as theirs)."""
+        return list(self._c.execute(select(browser_links.c.browser_id)
+                                    .where(browser_links.c.subject_id == subject_id)).scalars())
 
     def events(self, *, subject_ids: Iterable[str] = (), browser_ids: Iterable[str] = ()) -> list[ConsentEvent]:
         subject_ids, browser_ids = list(subject_ids), list(browser_ids)

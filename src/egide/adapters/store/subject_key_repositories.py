@@ -41,6 +41,15 @@ class SubjectKeys:
         except InvalidTag:
             return None
 
+    def data_key(self, subject_id: str, at: datetime) -> tuple[bytes, bytes]:
+        """(key id, key) of this person, created if they have none: to seal a file for them."""
+        return self._key(subject_id) or self._create(subject_id, at)
+
+    def key_for(self, subject_id: str, key_id: bytes) -> bytes | None:
+        """The person's key if it is the one named ``key_id`` and still exists, else None."""
+        key = self._key(subject_id)
+        return key[1] if key is not None and key[0] == key_id else None
+
     def destroy(self, subject_id: str, at: datetime) -> bool:
         """Crypto-shredding: the wrapped key is overwritten with NULL; True if there was one."""
         self._cache[subject_id] = None
@@ -53,11 +62,14 @@ class SubjectKeys:
         return self._c.execute(select(subject_keys.c.destroyed_at)
                                .where(subject_keys.c.subject_id == subject_id)).scalar_one_or_none()
 
-    def wrapped(self) -> Iterable[tuple[str, bytes, str | None]]:
-        """Every live wrapped key: (subject id, wrapped key, master fingerprint)."""
-        return self._c.execute(select(subject_keys.c.subject_id, subject_keys.c.wrapped_key,
-                                      subject_keys.c.master_id)
-                               .where(subject_keys.c.wrapped_key.is_not(None))).all()
+    def wrapped(self, after: str | None = None, limit: int | None = None) -> Iterable[tuple[str, bytes, str | None]]:
+        """Live wrapped keys: (subject id, wrapped key, master fingerprint), by subject id; a page of
+        ``limit`` after the id ``after`` (a rotation walks a store of many browsers' keys in pages)."""
+        query = (select(subject_keys.c.subject_id, subject_keys.c.wrapped_key, subject_keys.c.master_id)
+                 .where(subject_keys.c.wrapped_key.is_not(None)).order_by(subject_keys.c.subject_id))
+        if after is not None:
+            query = query.where(subject_keys.c.subject_id > after)
+        return self._c.execute(query.limit(limit) if limit else query).all()
 
     def rewrap(self, rows: list[dict[str, object]]) -> None:
         """Store re-wrapped keys: one executemany of (subject_id, wrapped_key, master_id)."""

@@ -120,10 +120,13 @@ consent_events = Table(
     Column("banner_sha256", String(64), nullable=True),
     Column("language", String(8), nullable=True),
     Column("ip_truncated", String(64), nullable=True),
-    Column("user_agent", String(500), nullable=True),
+    Column("user_agent", String(500), nullable=True),  # in clear only in events recorded before revision 0014
     Column("choice_id", String(36), nullable=False),
     Column("idempotency_key", String(200), nullable=True, unique=True),
     Column("record_sha256", String(64), nullable=False),
+    # since revision 0014: the IP address (truncated) and user agent, sealed with the key of the data
+    # subject, or of the browser for a banner's anonymous choice (consent_repositories.py)
+    Column("sealed_proof", LargeBinary, nullable=True),
     Index("ix_consent_events_subject", "subject_id", "purpose"),
     Index("ix_consent_events_browser", "browser_id", "purpose"),
 )

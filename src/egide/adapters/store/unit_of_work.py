@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from egide.adapters.keyring import Keyring
+from egide.adapters.sealed_files import SealedFiles
 from egide.adapters.store.account_repositories import AccountRecords
 from egide.adapters.store.breach_repositories import AuditAnchors, BreachRecords
 from egide.adapters.store.consent_repositories import ConsentLedger, MarketingLists, PendingActions, SubjectStates
@@ -59,6 +60,7 @@ class Store:
         self.engine = engine
         self.keyring = keyring
         self.clock = clock
+        self.files = SealedFiles(self)  # the person's files (reports, exports) sealed with their key
 
     @contextmanager
     def unit_of_work(self, read_only: bool = False) -> Iterator[UnitOfWork]:
@@ -68,12 +70,13 @@ class Store:
             with self.engine.connect() as bare, bare.execution_options(egide_read_only=read_only).begin():
                 connection = bare
                 audit = AuditTrail(connection, self.clock)
+                keys = SubjectKeys(connection, self.keyring)
                 yield UnitOfWork(
                     connection=connection,
                     registers=RegisterVersions(connection),
                     subjects=DataSubjects(connection, self.keyring),
                     audit=audit,
-                    consents=ConsentLedger(connection),
+                    consents=ConsentLedger(connection, keys),
                     lists=MarketingLists(connection, self.keyring),
                     states=SubjectStates(connection),
                     pending=PendingActions(connection),
@@ -88,7 +91,7 @@ class Store:
                     retention=RetentionRecords(connection),
                     recontacts=RecontactContacts(connection, self.keyring),
                     staff=AccountRecords(connection),
-                    subject_keys=SubjectKeys(connection, self.keyring),
+                    subject_keys=keys,
                     breaches=BreachRecords(connection),
                     audit_anchors=AuditAnchors(connection),
                 )

@@ -34,7 +34,7 @@ from egide.services.execution.report import (
     HtmlReport,
     html_piece,
     JsonReport,
-    private_file,
+    person_file,
     publish,
     text_value,
 )
@@ -57,8 +57,10 @@ class AccessResult:
 
 def run_access(store: ExecutionStore, *, dataset: Dataset, engine: Engine, register: Register, request_id: str,
                identifiers: Iterable[Identifier], output_dir: Path, lang: str = "fr", log_root: Path | None = None,
-               clock: Clock | None = None, actor: str = "egide", reference: str | None = None) -> AccessResult:
-    """Write ``access-<request>.json`` and ``.html`` in ``output_dir``; return where, and what was found."""
+               clock: Clock | None = None, actor: str = "egide", reference: str | None = None,
+               subject_id: str | None = None) -> AccessResult:
+    """Write ``access-<request>.json`` and ``.html`` in ``output_dir``; return where, and what was found.
+    With ``subject_id`` (a request's run) both files are sealed with that person's key."""
     if lang not in LANGUAGES:
         raise InvalidInputError(f"unknown report language {lang!r}: use {' or '.join(LANGUAGES)}")
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,7 @@ def run_access(store: ExecutionStore, *, dataset: Dataset, engine: Engine, regis
 
     def write() -> dict[str, Any]:
         return _write(store, dataset, engine, register, identifiers, paths, lang, log_root,
-                      (clock or store.clock).now(), reference or request_id)
+                      (clock or store.clock).now(), reference or request_id, subject_id)
 
     done = run_steps(store, run_key(request_id, dataset), [Step("access", company=write)], request_id=request_id,
                      actor=actor)
@@ -80,7 +82,7 @@ def run_access(store: ExecutionStore, *, dataset: Dataset, engine: Engine, regis
 
 def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Register,
            identifiers: list[Identifier], paths: tuple[Path, Path], lang: str, log_root: Path | None,
-           now: datetime, reference: str) -> dict[str, Any]:
+           now: datetime, reference: str, subject_id: str | None = None) -> dict[str, Any]:
     tables = company_tables(engine, dataset)
     with engine.connect() as connection:
         location = locate(connection, dataset, tables, identifiers)
@@ -112,7 +114,8 @@ def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Re
                             "recorded": s.recorded_at.date().isoformat()} for s in statements],
         }
         temporary = tuple(p.with_name(f".{p.name}.partial") for p in paths)
-        with private_file(temporary[0]) as json_file, private_file(temporary[1]) as html:
+        with person_file(store, temporary[0], paths[0], subject_id) as json_file, \
+                person_file(store, temporary[1], paths[1], subject_id) as html:
             json_report, html_report = JsonReport(json_file), HtmlReport(html, lang)
             json_report.start(header)
             html_report.write("head", view)

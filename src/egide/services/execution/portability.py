@@ -29,7 +29,7 @@ from egide.register.model import DataSource, LegalBasis, Register
 from egide.services.execution.locate import Location, company_tables, locate
 from egide.services.execution.report import (
     json_value,
-    private_file,
+    person_file,
     publish,
     text_value,
 )
@@ -79,14 +79,16 @@ def _source(column: Column, table: Table, register: Register) -> DataSource | No
 
 def run_portability(store: ExecutionStore, *, dataset: Dataset, engine: Engine, register: Register, request_id: str,
                     identifiers: Iterable[Identifier], output_dir: Path, clock: Clock | None = None,
-                    actor: str = "egide") -> PortabilityResult:
-    """Write ``portability-<request>.zip`` in ``output_dir``."""
+                    actor: str = "egide", subject_id: str | None = None) -> PortabilityResult:
+    """Write ``portability-<request>.zip`` in ``output_dir`` (sealed with the person's key when
+    ``subject_id`` is given: a request's run)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / f"portability-{request_id}.zip"
     identifiers = list(identifiers)
 
     def write() -> dict[str, Any]:
-        return _write(store, dataset, engine, register, identifiers, path, (clock or store.clock).now(), request_id)
+        return _write(store, dataset, engine, register, identifiers, path, (clock or store.clock).now(), request_id,
+                      subject_id)
 
     done = run_steps(store, run_key(request_id, dataset), [Step("portability", company=write)], request_id=request_id,
                      actor=actor)
@@ -97,7 +99,8 @@ def run_portability(store: ExecutionStore, *, dataset: Dataset, engine: Engine, 
 
 
 def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Register,
-           identifiers: list[Identifier], path: Path, now: datetime, request_id: str) -> dict[str, Any]:
+           identifiers: list[Identifier], path: Path, now: datetime, request_id: str,
+           subject_id: str | None = None) -> dict[str, Any]:
     portable = portable_columns(dataset, register)
     tables = company_tables(engine, dataset)
     partial = path.with_name(f".{path.name}.partial")
@@ -106,7 +109,7 @@ def _write(store: ExecutionStore, dataset: Dataset, engine: Engine, register: Re
         location = locate(connection, dataset, tables, identifiers)
         with store.unit_of_work(read_only=True) as uow:
             statements = uow.execution.statements(location.identifiers)
-        with private_file(partial, binary=True) as handle, \
+        with person_file(store, partial, path, subject_id, binary=True) as handle, \
                 zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, columns in portable.items():
                 if name not in location.conditions:

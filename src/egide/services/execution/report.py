@@ -119,6 +119,14 @@ def private_file(path: Path, binary: bool = False) -> IO[Any]:
     return os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8")
 
 
+def person_file(store: Any, path: Path, final: Path, subject_id: str | None, binary: bool = False) -> IO[Any]:
+    """A new private file for the person's data, sealed with their key when ``subject_id`` is given
+    (``store.files``; the seal is bound to the ``final`` name the file is published under)."""
+    if subject_id is None:
+        return private_file(path, binary)
+    return store.files.sealing(private_file(path, binary=True), subject_id, final.name, text=not binary)
+
+
 def publish(temporary: Path, final: Path) -> None:
     """Move a finished file into place (a reader never sees half a report)."""
     with temporary.open("rb") as handle:

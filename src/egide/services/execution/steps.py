@@ -26,7 +26,7 @@ from egide.domain.audit import AuditEvent
 from egide.domain.clock import Clock
 from egide.domain.execution import StepRecord
 from egide.domain.identity import Identifier
-from egide.services.ports import AuditTrailPort, ExecutionRecordsPort
+from egide.services.ports import AuditTrailPort, ExecutionRecordsPort, SealedFilesPort
 
 
 class SuppressionListPort(Protocol):
@@ -50,6 +50,7 @@ class ExecutionStore(Protocol):
 
     clock: Clock
     keyring: KeyringPort
+    files: SealedFilesPort
 
     def unit_of_work(self, read_only: bool = False) -> AbstractContextManager[ExecutionUnitOfWork]: ...
 

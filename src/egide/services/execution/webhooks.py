@@ -150,8 +150,12 @@ def describe_webhooks(results: list[WebhookResult], language: str) -> list[str]:
     return lines
 
 
-def write_webhook_answers(store: Any, request_id: str, dataset: str, output_dir: Path) -> Path:
-    """For an access request: the processors' answers (their copy of the data) beside the report."""
+def write_webhook_answers(store: Any, request_id: str, dataset: str, output_dir: Path,
+                          subject_id: str | None = None) -> Path:
+    """For an access request: the processors' answers (their copy of the data) beside the report,
+    as ``processors-<request>.json``, sealed with the person's key when ``subject_id`` is given."""
+    from egide.services.execution.report import person_file, publish
+
     with store.unit_of_work(read_only=True) as uow:
         calls = [c for c in uow.webhook_calls.for_request(request_id) if c["dataset"] == dataset
                  and c["status"] == "answered"]
@@ -164,6 +168,9 @@ def write_webhook_answers(store: Any, request_id: str, dataset: str, output_dir:
         answers.append({"connector": call["connector"], "url": call["url"], "http_status": call["http_status"],
                         "answered_at": call["called_at"].isoformat(), "answer": body})
     output_dir.mkdir(parents=True, exist_ok=True)
-    path = output_dir / "processors.json"
-    path.write_text(json.dumps({"processors": answers}, ensure_ascii=False, indent=2), encoding="utf-8")
+    path = output_dir / f"processors-{request_id}.json"
+    partial = path.with_name(f".{path.name}.partial")
+    with person_file(store, partial, path, subject_id) as handle:
+        handle.write(json.dumps({"processors": answers}, ensure_ascii=False, indent=2))
+    publish(partial, path)
     return path

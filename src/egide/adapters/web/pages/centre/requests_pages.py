@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from egide.adapters.notifications import request_desk
 from egide.adapters.web.pages.centre.common import (
@@ -35,8 +35,8 @@ from egide.services import request_identity, request_status, requests
 from egide.services.privacy_centre import (
     centre_proof,
     centre_request,
+    open_request_file,
     preferences,
-    request_file,
     verified_subject,
     withdraw_preference,
 )
@@ -196,13 +196,15 @@ def request_file_download(request: Request, reference: str, dataset: str, name: 
     app = egide(request)
     try:
         limiter(request).hit("status", client_address(request))
-        found = request_file(request_desk(app, actor=ACTOR), reference, token, f"{dataset}/{name}",
-                             requests_dir(app), available_for(app))
+        found, content = open_request_file(request_desk(app, actor=ACTOR), reference, token, f"{dataset}/{name}",
+                                           requests_dir(app), available_for(app))
     except EgideError as error:
         return error_page(request, error)
     disposition = "inline" if found.extension == "html" else "attachment"
     headers = {**PRIVATE, "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
                "X-Content-Type-Options": "nosniff"}
-    return FileResponse(found.path, media_type=found.media_type, filename=name, content_disposition_type=disposition,
-                        headers=headers)
+    # sealed at rest: opened with the person's key a chunk at a time as it is sent
+    headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    headers["Content-Length"] = str(found.size)
+    return StreamingResponse(content, media_type=found.media_type, headers=headers)
 
