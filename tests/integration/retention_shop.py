@@ -32,6 +32,13 @@ def okasio() -> Register:
     return load_register(EXAMPLES / "002-okasio.yaml").register
 
 
+def without_recontact(register: Register) -> Register:
+    """The register with no re-contact before deletion (a re-contact keeps its rows until the person
+    was asked: tests/integration/test_recontact_retention.py), for tests of other holds."""
+    return register.model_copy(update={"retention": [r.model_copy(update={"recontact": None})
+                                                     for r in register.retention]})
+
+
 def seed_rules(seed: str, keys: list[str], activities: list[str], **changes: Any) -> list[RetentionRule]:
     """Rules of a seed register, as written, but serving the shop's ``activities``."""
     register = load_register(EXAMPLES / seed).register

@@ -32,6 +32,7 @@ from tests.integration.retention_shop import (
     row,
     seed_rules,
     with_rules,
+    without_recontact,
 )
 
 
@@ -53,15 +54,15 @@ def test_a_held_person_keeps_every_row_until_the_hold_ends(app, company, tmp_pat
     hold = add_hold(app.store, scope=HoldScope.person, reason="litige en cours", owner="DPO",
                     identifier=Identifier.of("email", f"prospect.{PERSON}@example.com"))
     db = database(company, tmp_path)
-    plan = plan_retention(app.store, okasio(), [db], NOW)
+    plan = plan_retention(app.store, without_recontact(okasio()), [db], NOW)
     prospects = next(c for c in plan.counts if c.table == "prospects" and c.action.value == "delete")
     assert prospects.held == 1 and str(PERSON) not in prospects.examples
-    run = run_retention(app.store, okasio(), [db], NOW)
+    run = run_retention(app.store, without_recontact(okasio()), [db], NOW)
     assert row(company, shop.PROSPECTS, PERSON) is not None
     assert any(c.table == "prospects" and c.held == 1 for c in run.counts)
     assert counts(run)[("prospects", "delete")] >= 1  # the others went
     end_hold(app.store, hold.id)  # type: ignore[arg-type]
-    run_retention(app.store, okasio(), [db], NOW)
+    run_retention(app.store, without_recontact(okasio()), [db], NOW)
     assert row(company, shop.PROSPECTS, PERSON) is None
 
 
@@ -71,10 +72,10 @@ def test_a_table_hold_keeps_the_table_and_a_hold_that_has_ended_keeps_nothing(ap
              owner="DPO", ends_at=NOW + timedelta(days=10), datasets=[dataset()])
     db = database(company, tmp_path)
     before = snapshot(company)["prospects"]
-    run = run_retention(app.store, okasio(), [db], NOW)
+    run = run_retention(app.store, without_recontact(okasio()), [db], NOW)
     assert snapshot(company)["prospects"] == before
     assert any("prospects: kept by hold" in n for n in run.notes)
-    run_retention(app.store, okasio(), [db], NOW + timedelta(days=10))  # the hold's end
+    run_retention(app.store, without_recontact(okasio()), [db], NOW + timedelta(days=10))  # the hold's end
     assert row(company, shop.PROSPECTS, PERSON) is None
 
 

@@ -155,6 +155,14 @@ def rows_past(target: RecontactTarget, limit: datetime) -> list[tuple[str, datet
         raise InvalidInputError(f"table {target.table.name} has no primary key: give primary_key in the dataset",
                                 problems=[Problem("primary_key needed to record a contact",
                                                   path=f"tables.{target.table.name}.primary_key")])
+    missing = [c for c in (target.clock_column, *keys, *([target.email_column] if target.email_column else []))
+               if c not in table.c]
+    if missing:
+        name = target.table.name
+        raise InvalidInputError(f"dataset {target.database.dataset.name}: the database has no column "
+                                f"{', '.join(f'{name}.{c}' for c in missing)}",
+                                problems=[Problem(f"{name}.{c} is named in the dataset but not in the database",
+                                                  path=f"tables.{name}.columns") for c in missing])
     clock = table.c[target.clock_column]
     columns = [table.c[k] for k in keys] + [clock] + ([table.c[target.email_column]] if target.email_column else [])
     query = select(*columns).where(clock <= _bound(clock.type, limit)).order_by(clock, *[table.c[k] for k in keys])
