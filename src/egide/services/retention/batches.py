@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     true,
     tuple_,
@@ -39,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement, False_
-from sqlalchemy.types import NullType
+from sqlalchemy.types import NullType, UserDefinedType
 
 from egide.domain.retention import Action
 from egide.services.retention.anonymize import period_text, value
@@ -129,6 +130,15 @@ def _up_to(columns: list[Any], bound: Any) -> ColumnElement[bool]:
     return tuple_(*columns) <= tuple_(*values)
 
 
+class _Tid(UserDefinedType[Any]):
+    """PostgreSQL's ``tid``: where a row version lies in its table."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "tid"
+
+
 class _ArrayOf(ColumnElement[Any]):
     """PostgreSQL's ``ARRAY(SELECT ...)``: the subquery runs once (an InitPlan), its keys then
     found through the primary key's index."""
@@ -151,9 +161,12 @@ def _in_one_statement(connection: Connection, sql_table: Any, key: Any, columns:
     <walk> > after ORDER BY <walk> LIMIT n), egide_done AS (DELETE (UPDATE) ... WHERE key =
     ANY(ARRAY(SELECT key FROM egide_batch)) RETURNING key) SELECT ...``: one row comes back (how
     many taken and changed, where the next batch starts, three examples), not the batch's keys."""
-    taken = select(*columns).where(_after(columns, after), work.condition).order_by(*columns).limit(batch_size) \
-        .correlate(None).cte("egide_batch")
-    chosen = key == any_(_ArrayOf(select(taken.c[key.name])))
+    tuple_id = literal_column("ctid", type_=_Tid())
+    taken = select(*columns, tuple_id.label("egide_tid")).where(_after(columns, after), work.condition) \
+        .order_by(*columns).limit(batch_size).correlate(None).cte("egide_batch")
+    # the rows found by their tuple id (a TID scan: no index probe per row), in the statement's own
+    # snapshot; a row updated meanwhile by another transaction has a new tuple id and is left for later
+    chosen = tuple_id == any_(_ArrayOf(select(taken.c.egide_tid)))
     if work.action is Action.delete:
         statement: Any = delete(sql_table).where(chosen)
     else:
