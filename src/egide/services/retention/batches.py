@@ -158,8 +158,8 @@ def _array_of(element: _ArrayOf, compiler: Any, **kw: Any) -> str:
 def _in_one_statement(connection: Connection, sql_table: Any, key: Any, columns: list[Any], work: Work, after: Any,
                       batch_size: int, keyring: Any) -> Batch:
     """PostgreSQL, one statement a batch: ``WITH egide_batch AS (SELECT <walk> ... WHERE <due> AND
-    <walk> > after ORDER BY <walk> LIMIT n), egide_done AS (DELETE (UPDATE) ... WHERE key =
-    ANY(ARRAY(SELECT key FROM egide_batch)) RETURNING key) SELECT ...``: one row comes back (how
+    <walk> > after ORDER BY <walk> LIMIT n), egide_done AS (DELETE (UPDATE) ... WHERE ctid =
+    ANY(ARRAY(SELECT ctid FROM egide_batch)) RETURNING key) SELECT ...``: one row comes back (how
     many taken and changed, where the next batch starts, three examples), not the batch's keys."""
     tuple_id = literal_column("ctid", type_=_Tid())
     taken = select(*columns, tuple_id.label("egide_tid")).where(_after(columns, after), work.condition) \
