@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,8 +36,8 @@ def _postgres_or_skip() -> str:
     pytest.skip("PostgreSQL tests need EGIDE_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+@contextmanager
+def postgres_schema_url() -> Iterator[str]:
     """A URL whose connections use a fresh schema of the test database, dropped afterwards."""
     from sqlalchemy import create_engine, text
 
@@ -52,10 +53,19 @@ def postgres_url() -> Iterator[str]:
             pytest.fail(f"PostgreSQL at {base} is not reachable under CI: {exc}")
         pytest.skip(f"PostgreSQL at {base} is not reachable: {exc}")
     separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    with admin.connect() as c:
-        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections use a fresh schema of the test database, dropped afterwards."""
+    with postgres_schema_url() as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A bounded schemathesis run over the HTTP API, generated from its own OpenAPI document: every
 operation gets examples built from its schema (valid and invalid), sent in-process through the
-ASGI app, with the staff token so the desk operations are reached too. No answer may be a 5xx.
+ASGI app, on Egide's store on SQLite and on PostgreSQL, with the staff token so the desk operations are reached too. No answer may be a 5xx.
 
 Bounded: a fixed number of examples per operation, derandomized (the same run every time), so
 the whole file stays well under a minute on a loaded machine."""
@@ -18,7 +18,7 @@ from egide.bootstrap import build_app, initialise
 from egide.register.loader import load_register
 from egide.services.registers import activate_register
 from egide.settings import Settings
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, postgres_schema_url
 
 TOKEN = "staff-token-for-the-fuzz-run"
 STAFF = {"authorization": f"Bearer {TOKEN}"}
@@ -41,11 +41,21 @@ class NoJobs:
         return lambda *args, **kwargs: None
 
 
-@pytest.fixture(scope="module")
-def api_schema(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def api_schema(request, tmp_path_factory):
+    """The API on Egide's store on SQLite, then on PostgreSQL (a driver error surfacing as a 500
+    would differ between the two)."""
+    if request.param == "sqlite":
+        yield from _schema(tmp_path_factory, {})
+        return
+    with postgres_schema_url() as url:
+        yield from _schema(tmp_path_factory, {"database_url": url})
+
+
+def _schema(tmp_path_factory, store):  # type: ignore[no-untyped-def]
     directory = tmp_path_factory.mktemp("fuzz")
     config = Settings(data_dir=directory / "data", actor="test", api_token=TOKEN,
-                      public_url="http://127.0.0.1:8000", outbox_dir=directory / "outbox")
+                      public_url="http://127.0.0.1:8000", outbox_dir=directory / "outbox", **store)
     initialise(config)
     app = build_app(config)
     activate_register(app.store, load_register(EXAMPLES / "002-okasio.yaml"), "test")

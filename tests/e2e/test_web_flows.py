@@ -1,9 +1,10 @@
 """The privacy centre and the console in a real Chromium, on a live Egide with the sample shop.
 
-One server for the module (SQLite store, the shop database, the in-process job runner, a real
-SMTP server on loopback with aiosmtpd). The person uses the centre in French without an account;
+One server for the module, once with Egide's store on SQLite and once on PostgreSQL (the shop
+database, the in-process job runner, a real SMTP server on loopback with aiosmtpd). The person uses the centre in French without an account;
 the staff sign in to the console with their role. Screenshots of the main pages are written to
-build/screenshots/web/ (not committed) so a reviewer can look at them.
+build/screenshots/web/ (not committed; the PostgreSQL run's under web/postgres/) so a reviewer can
+look at them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from egide.register.loader import load_register
 from egide.services.accounts import create_account
 from egide.services.registers import activate_register
 from egide.settings import Settings
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, postgres_schema_url
 from tests.e2e.conftest import _free_port, serve
 from tests.e2e.test_banner_chromium import decode
 from tests.e2e.test_request_cli import Mailbox
@@ -50,10 +51,19 @@ class Site:
     app: Any
     mailbox: Mailbox
     customers: list[str]  # emails of shop customers with an invoice
+    shots: Path  # where this run's screenshots go
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, monkeypatch_module) -> Iterator[Site]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def site(request, tmp_path_factory, monkeypatch_module) -> Iterator[Site]:
+    if request.param == "sqlite":
+        yield from _site(tmp_path_factory, monkeypatch_module, None, SCREENSHOTS)
+        return
+    with postgres_schema_url() as url:
+        yield from _site(tmp_path_factory, monkeypatch_module, url, SCREENSHOTS / "postgres")
+
+
+def _site(tmp_path_factory, monkeypatch_module, database_url: str | None, shots: Path) -> Iterator[Site]:
     directory = tmp_path_factory.mktemp("web")
     shop = directory / "shop" / "shop.db"
     build_shop(shop, customers=30)
@@ -63,7 +73,8 @@ def site(tmp_path_factory, monkeypatch_module) -> Iterator[Site]:
     controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     port = _free_port()
-    settings = Settings(data_dir=directory / "data", actor="test", api_token=TOKEN, datasets=[SHOP_DATASET],
+    store = {"database_url": database_url} if database_url else {}
+    settings = Settings(data_dir=directory / "data", actor="test", api_token=TOKEN, datasets=[SHOP_DATASET], **store,
                         public_url=f"http://127.0.0.1:{port}", smtp_host="127.0.0.1", smtp_port=smtp_port,
                         smtp_starttls=False, smtp_from="privacy@example.com", jobs_poll_seconds=0.1)
     initialise(settings)
@@ -78,10 +89,10 @@ def site(tmp_path_factory, monkeypatch_module) -> Iterator[Site]:
             "JOIN invoices i ON i.order_id = o.id ORDER BY c.email LIMIT 3")]
     runner = build_job_queue(app)
     runner.start()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots.mkdir(parents=True, exist_ok=True)
     try:
         for url in serve(app, port):
-            yield Site(url, app, mailbox, customers)
+            yield Site(url, app, mailbox, customers, shots)
     finally:
         runner.stop()
         app.close()
@@ -129,7 +140,7 @@ class Person:
         dialog.wait_for(state="hidden")
 
     def shot(self, name: str, full_page: bool = True) -> None:
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+        self.page.screenshot(path=str(self.site.shots / f"{name}.png"), full_page=full_page)
 
     def close(self) -> None:
         self.context.close()
@@ -334,7 +345,7 @@ def test_a_guessed_request_link_shows_nothing(site, person):
             assert answer.status == 404, guess
             content = page.content()
             assert "guessed@example.com" not in content and 'id="status"' not in content
-        page.screenshot(path=str(SCREENSHOTS / "centre-guessed-link.png"), full_page=True)
+        page.screenshot(path=str(site.shots / "centre-guessed-link.png"), full_page=True)
     finally:
         stranger.close()
 
