@@ -200,5 +200,8 @@ def _retention_line(app_, register, databases) -> None:  # type: ignore[no-untyp
     for count in plan.counts:
         totals[count.action.value] = totals.get(count.action.value, 0) + count.rows
     shown = ", ".join(f"{n} to {action.replace('_', ' ')}" for action, n in totals.items() if n) or "nothing due"
+    held = sum(count.held for count in plan.counts)
+    if held:
+        shown += f"; {held} kept by a hold or until the person is re-contacted"
     typer.echo(f"   retention plan today: {shown} (details: egide retention plan --dataset "
                f"{examples_dir().parent / 'datasets' / 'shop.yaml'})")
