@@ -274,6 +274,7 @@ def test_an_erasure_keeps_the_invoice_and_the_person_reads_why(browser, site, pe
     person.shot("centre-erasure-answered")
     answer = person.page.inner_text("#answer")
     assert "invoices" in answer and "conserv" in answer.lower(), answer
+    assert "pas de fichier" in person.page.inner_text("#no-files")  # the erasure's answer is its text alone
 
 
 def test_withdrawing_a_consent_in_the_centre_changes_the_decision_points_answer(site, person):

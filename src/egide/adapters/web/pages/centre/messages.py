@@ -34,6 +34,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "centre.answer": "Notre réponse",
         "centre.refusal": "Motifs du refus",
         "centre.files": "Vos fichiers",
+        "centre.no_files": "Cette réponse n'a pas de fichier à télécharger.",
         "centre.files_until": "Téléchargeables jusqu'au {until} (UTC), puis supprimés.",
         "centre.files_gone": "Les fichiers de cette demande ont été supprimés le {until} (UTC) : faites une nouvelle demande "
                       "pour les obtenir à nouveau.",
@@ -97,6 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "centre.answer": "Our answer",
         "centre.refusal": "Reasons for the refusal",
         "centre.files": "Your files",
+        "centre.no_files": "This answer has no file to download.",
         "centre.files_until": "Available until {until} (UTC), then deleted.",
         "centre.files_gone": "The files of this request were deleted on {until} (UTC): make a new request to get them again.",
         "centre.download": "Download",
