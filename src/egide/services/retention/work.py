@@ -20,8 +20,7 @@ from egide.domain.retention import Action, Hold, HoldScope
 from egide.services.execution.locate import company_tables, locate
 from egide.services.retention.anonymize import ColumnAnonymization, needs, strategies
 from egide.services.retention.compile import TableRetention, compile_dataset
-from egide.services.retention.sql import Conditions
-from egide.services.retention.sql import _primary_key as primary_key_of
+from egide.services.retention.sql import Conditions, table_primary_key
 
 
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
@@ -69,7 +68,7 @@ def database_work(connection: Connection, database: Any, register: Any, at: date
     held = _person_conditions(connection, dataset, tables, people)
     for name, keys in (kept or {}).items():
         if name in tables and keys:
-            condition = _key_condition(tables[name], primary_key_of(tables[name], dataset, name), keys)
+            condition = _key_condition(tables[name], table_primary_key(tables[name], dataset, name), keys)
             held[name] = or_(held[name], condition) if name in held else condition
     conditions = Conditions(dataset, tables, {c.table: c for c in compiled}, at, events, held)
     notes = [n for c in compiled for n in c.notes]
