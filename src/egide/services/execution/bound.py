@@ -3,12 +3,17 @@
 Building SQLAlchemy statements costs far more CPU than running them (a few milliseconds per
 request against a fraction of one for the hand-written SQL of the same work). The conditions of
 :mod:`.locate` depend on the person only through values: the identifiers given, their keyed
-hashes, and the keys read up the references. So they are built once, with bound parameters
-(``IN`` lists are ``bindparam(..., expanding=True)``), per engine, dataset and **shape**: which
+hashes, and the keys read up the references. So they are built once, with bound parameters, per
+engine, dataset and **shape**: which
 kinds of identifier are given, whether keyed hashes match too, whether a phone number alone may
 match, and which parents hold too many of the person's keys to be written as values. A request
 then only computes the values (:meth:`Plan.identity_values`, then the key reads in order) and
 executes the same statement objects, whose compiled form SQLAlchemy keeps.
+
+A list of values is one parameter: on PostgreSQL ``column = ANY(:values)`` (an array), so each
+statement has one SQL text whatever the number of values (nothing rendered per execution, and
+psycopg prepares the statement once it has run a few times); elsewhere an expanding ``IN``
+(``bindparam(..., expanding=True)``), whose text SQLAlchemy renders for each count of values.
 
 A plan also keeps the statements its callers build on top of its conditions (:meth:`Plan.memo`):
 the access's counts and reads, the erasure's tally, deletes and updates.
@@ -21,7 +26,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import Engine, Select, String, and_, bindparam, cast, func, literal, not_, or_, select, true
+from sqlalchemy import ARRAY, Engine, Select, String, and_, any_, bindparam, cast, func, literal, not_, or_, select, true
 from sqlalchemy import Table as SqlTable
 from sqlalchemy import union_all
 from sqlalchemy.sql.elements import ColumnElement
@@ -100,7 +105,8 @@ def plan_for(engine: Engine, dataset: Dataset, tables: dict[str, SqlTable], shap
     key = (id(dataset), id(tables), shape)
     entry = known.get(key)
     if entry is None or entry[0] is not dataset or entry[1] is not tables:
-        entry = (dataset, tables, _Builder(dataset, tables, shape).plan())
+        arrays = engine.dialect.name == "postgresql"
+        entry = (dataset, tables, _Builder(dataset, tables, shape, arrays).plan())
         known[key] = entry
         while len(known) > PLANS_PER_ENGINE:
             known.popitem(last=False)
@@ -148,8 +154,9 @@ class _Own:
 
 
 class _Builder:
-    def __init__(self, dataset: Dataset, tables: dict[str, SqlTable], shape: Shape) -> None:
+    def __init__(self, dataset: Dataset, tables: dict[str, SqlTable], shape: Shape, arrays: bool = False) -> None:
         self.dataset, self.tables, self.shape = dataset, tables, shape
+        self.arrays = arrays  # PostgreSQL: a list of values is one array parameter
         self.upward = routes_up(dataset)
         self.specs: dict[str, tuple[IdentifierKind, str, int | None]] = {}
 
@@ -183,7 +190,14 @@ class _Builder:
             return column.in_(keys)
         if all(r.name != name for r in reads):
             reads.append(KeyRead(name, keys.limit(MAX_LITERAL_KEYS + 1)))
-        return column.in_(bindparam(name, expanding=True))
+        return self.among(column, name, column.type)
+
+    def among(self, expression: Any, name: str, element_type: Any) -> ColumnElement[bool]:
+        """``expression`` is one of the values bound as ``name`` (a list): ``= ANY(:name)`` with an
+        array on PostgreSQL, an expanding ``IN`` elsewhere."""
+        if self.arrays:
+            return expression == any_(bindparam(name, type_=ARRAY(element_type)))
+        return expression.in_(bindparam(name, expanding=True))
 
     def downward(self, refs: list[Any], conditions: dict[str, ColumnElement[bool]], reads: list[KeyRead]) -> None:
         """Personal tables with no way up are reached from their children's rows."""
@@ -200,23 +214,27 @@ class _Builder:
                     conditions[table.name] = or_(*parts)
                     changed = True
 
-    def param(self, kind: IdentifierKind, form: str, length: int | None = None) -> Any:
+    def param(self, expression: Any, kind: IdentifierKind, form: str, element_type: Any,
+              length: int | None = None) -> ColumnElement[bool]:
+        """``expression`` is one of the identifier's values in ``form`` (a parameter of the plan's specs)."""
         name = f"id_{kind.value}_{form}" + (f"_{length}" if length else "")
         self.specs[name] = (kind, form, length)
-        return bindparam(name, expanding=True)
+        return self.among(expression, name, element_type)
 
     def match(self, column: Any, kind: IdentifierKind, keyed: bool) -> ColumnElement[bool]:
         if kind is IdentifierKind.email:
-            matched = func.lower(func.trim(column)).in_(self.param(kind, "text"))
+            matched = self.param(func.lower(func.trim(column)), kind, "text", String())
         elif kind is IdentifierKind.phone:
             stripped = column
             for char in (" ", ".", "-", "(", ")", "/"):
                 stripped = func.replace(stripped, char, "")
-            matched = stripped.in_(self.param(kind, "phone"))
+            matched = self.param(stripped, kind, "phone", String())
+        elif _python_type(column) is int:
+            matched = self.param(column, kind, "int", column.type)
         else:
-            matched = column.in_(self.param(kind, "int" if _python_type(column) is int else "text"))
+            matched = self.param(column, kind, "text", column.type)
         if keyed and isinstance(column.type, String):
-            matched = or_(matched, column.in_(self.param(kind, "hash", column.type.length)))
+            matched = or_(matched, self.param(column, kind, "hash", column.type, column.type.length))
         return matched
 
     def own(self, name: str, kinds: frozenset[IdentifierKind]) -> _Own:
