@@ -222,6 +222,22 @@ class MarketingLists:
                                                   "channel": channel, "added_at": utc_naive(at), "source": source})
         return True
 
+    def add_all(self, list_name: str, identifiers: Iterable[Identifier], channel: str, at: datetime,
+                source: str) -> int:
+        """Put several identifiers on a list (those already there stay as they are): one query for
+        those present, one insert for the others. Returns how many were added."""
+        hashes = {(i.kind.value, self._keys.lookup_hash(i)) for i in identifiers}
+        if not hashes:
+            return 0
+        present = set(self._c.execute(_PRESENT_ALL, {"list": list_name, "channel": channel,
+                                                     "hashes": sorted(h for _, h in hashes)}).tuples())
+        missing = sorted(hashes - present)
+        if missing:
+            self._c.execute(insert(marketing_lists), [
+                {"list": list_name, "kind": kind, "lookup_hash": lookup_hash, "channel": channel,
+                 "added_at": utc_naive(at), "source": source} for kind, lookup_hash in missing])
+        return len(missing)
+
     def lists_holding(self, identifiers: Iterable[Identifier], channel: str) -> set[str]:
         hashes = [(i.kind.value, self._keys.lookup_hash(i)) for i in identifiers]
         if not hashes:
@@ -245,6 +261,10 @@ class MarketingLists:
 _PRESENT = select(marketing_lists.c.id).where(  # built once
     marketing_lists.c.list == bindparam("list"), marketing_lists.c.kind == bindparam("kind"),
     marketing_lists.c.lookup_hash == bindparam("lookup_hash"), marketing_lists.c.channel == bindparam("channel"))
+
+_PRESENT_ALL = select(marketing_lists.c.kind, marketing_lists.c.lookup_hash).where(  # built once
+    marketing_lists.c.list == bindparam("list"), marketing_lists.c.channel == bindparam("channel"),
+    marketing_lists.c.lookup_hash.in_(bindparam("hashes", expanding=True)))
 
 _HOLDING = select(marketing_lists.c.lookup_hash, marketing_lists.c.list).where(
     marketing_lists.c.kind == bindparam("kind"), marketing_lists.c.lookup_hash.in_(bindparam("hashes", expanding=True)),

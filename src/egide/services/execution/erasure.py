@@ -247,8 +247,8 @@ def _erase(run: ErasureRun, pending: tuple[str, ...]) -> dict[str, dict[str, Any
 
 
 def _suppress(uow: ExecutionUnitOfWork, run: ErasureRun) -> dict[str, Any]:
-    added = sum(uow.lists.add("suppression", i, "all", run.now, "erasure") for i in run.location.identifiers)
-    return {"suppressed": len(run.location.identifiers), "added": int(added)}
+    added = uow.lists.add_all("suppression", run.location.identifiers, "all", run.now, "erasure")
+    return {"suppressed": len(run.location.identifiers), "added": added}
 
 
 def erasure_result(request_id: str, run: ErasureRun, done: dict[str, StepRecord], keys: list[str],

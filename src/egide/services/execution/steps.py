@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from egide.datasets.model import Dataset
 from egide.domain.audit import AuditEvent
@@ -31,6 +31,8 @@ from egide.services.ports import AuditTrailPort, ExecutionRecordsPort, SealedFil
 
 class SuppressionListPort(Protocol):
     def add(self, list_name: str, identifier: Identifier, channel: str, at: Any, source: str) -> bool: ...
+
+    def add_all(self, list_name: str, identifiers: Iterable[Identifier], channel: str, at: Any, source: str) -> int: ...
 
 
 class ExecutionUnitOfWork(Protocol):
