@@ -38,8 +38,7 @@ class ExecutionRecords:
     # --- steps --------------------------------------------------------------------------------
 
     def steps(self, run: str) -> dict[str, StepRecord]:
-        rows = self._c.execute(select(execution_steps).where(execution_steps.c.run == run)
-                               .order_by(execution_steps.c.id)).all()
+        rows = self._c.execute(_STEPS, {"run": run}).all()
         return {r.step: StepRecord(r.run, r.step, r.status, json.loads(r.counts), r.finished_at) for r in rows}
 
     def finish_step(self, run: str, step: str, counts: dict[str, Any], at: datetime) -> StepRecord:
@@ -51,7 +50,7 @@ class ExecutionRecords:
         if not steps:
             return []
         texts = [(step, json.dumps(counts, sort_keys=True, default=str)) for step, counts in steps]
-        self._c.execute(insert(execution_steps), [
+        self._c.execute(_INSERT_STEP, [
             {"run": run, "step": step, "status": "done", "counts": text, "finished_at": utc_naive(at)}
             for step, text in texts])
         return [StepRecord(run, step, "done", json.loads(text), utc_naive(at)) for step, text in texts]
@@ -69,16 +68,16 @@ class ExecutionRecords:
         if found is not None:
             return found
         hashes = self.hashes(identifiers)
-        result = self._c.execute(insert(erasure_log), {
+        result = self._c.execute(_INSERT_ERASURE, {
             "request_id": request_id, "dataset": dataset, "started_at": utc_naive(at),
             "lookup_hashes": json.dumps([{"kind": h.kind, "hash": h.hash} for h in hashes])})
         return ErasureEntry(id=result.inserted_primary_key[0], request_id=request_id, dataset=dataset,
                             hashes=hashes, started_at=utc_naive(at))
 
     def finish_erasure(self, request_id: str, dataset: str, tables: dict[str, dict[str, Any]], at: datetime) -> None:
-        self._c.execute(update(erasure_log).where(erasure_log.c.request_id == request_id,
-                                                  erasure_log.c.dataset == dataset).values(
-            tables=json.dumps(tables, sort_keys=True, default=str), finished_at=utc_naive(at)))
+        self._c.execute(_FINISH_ERASURE, {"of_request": request_id, "of_dataset": dataset,
+                                          "summary": json.dumps(tables, sort_keys=True, default=str),
+                                          "at": utc_naive(at)})
 
     def erasure(self, request_id: str, dataset: str) -> ErasureEntry | None:
         row = self._c.execute(_ERASURE, {"request_id": request_id, "dataset": dataset}).first()
@@ -115,6 +114,13 @@ class ExecutionRecords:
         return list(seen.values())
 
 
+_STEPS = select(execution_steps).where(execution_steps.c.run == bindparam("run")).order_by(execution_steps.c.id)
+_INSERT_STEP = insert(execution_steps)
+_INSERT_ERASURE = insert(erasure_log)
+_FINISH_ERASURE = (update(erasure_log)  # built once, like the statements below
+                   .where(erasure_log.c.request_id == bindparam("of_request"),
+                          erasure_log.c.dataset == bindparam("of_dataset"))
+                   .values(tables=bindparam("summary"), finished_at=bindparam("at")))
 _ERASURE = select(erasure_log).where(erasure_log.c.request_id == bindparam("request_id"),  # built once
                                      erasure_log.c.dataset == bindparam("dataset"))
 _STATEMENTS = select(disputed_rectifications).where(  # built once: (kind, lookup_hash) IN the person's pairs
