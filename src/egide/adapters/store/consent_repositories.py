@@ -229,8 +229,8 @@ class MarketingLists:
         hashes = {(i.kind.value, self._keys.lookup_hash(i)) for i in identifiers}
         if not hashes:
             return 0
-        present = set(self._c.execute(_PRESENT_ALL, {"list": list_name, "channel": channel,
-                                                     "hashes": sorted(h for _, h in hashes)}).tuples())
+        present = {(row[0], row[1]) for row in self._c.execute(_PRESENT_ALL, {
+            "list": list_name, "channel": channel, "hashes": sorted(h for _, h in hashes)})}
         missing = sorted(hashes - present)
         if missing:
             self._c.execute(insert(marketing_lists), [
