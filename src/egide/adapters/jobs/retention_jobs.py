@@ -35,7 +35,7 @@ def run_retention_job(app: "App", datasets: list[str] | None = None, log_root: s
     databases = open_databases(files, register, None, Path(log_root) if log_root else None)
     try:
         _recontact_first(app, register, databases)
-        run = run_retention(app.store, active.loaded.register, databases, app.clock.now(),
+        run = run_retention(app.store, register, databases, app.clock.now(),
                             report_dir=app.settings.data_dir / "retention", actor="job:retention.run")
     finally:
         close_databases(databases)

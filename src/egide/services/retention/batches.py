@@ -11,8 +11,9 @@ rows the next batch takes is the run's business (``run.Pace``: sized to a time p
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import (
     BigInteger,
@@ -115,19 +116,15 @@ def _values(connection: Connection, sql_table: Any, work: Work, chosen: Any, key
 
 def _after(columns: list[Any], after: Any) -> ColumnElement[bool]:
     """The rows past ``after`` in the walk: ``key > :k``, or ``(clock, key) > (:c, :k)`` (row values)."""
-    if after is None:
-        return true()
-    bound = [literal(v, c.type) for c, v in zip(columns, after)]
-    if len(columns) == 1:
-        return columns[0] > bound[0]
-    return tuple_(*columns) > tuple_(*bound)
+    return true() if after is None else _compared(columns, after, operator.gt)
 
 
-def _up_to(columns: list[Any], bound: Any) -> ColumnElement[bool]:
-    values = [literal(v, c.type) for c, v in zip(columns, bound)]
+def _compared(columns: list[Any], values: Any, compare: Callable[[Any, Any], Any]) -> ColumnElement[bool]:
+    """``column <op> :value`` for one column, a row-value comparison for several."""
+    bound = [literal(v, c.type) for c, v in zip(columns, values)]
     if len(columns) == 1:
-        return columns[0] <= values[0]
-    return tuple_(*columns) <= tuple_(*values)
+        return compare(columns[0], bound[0])
+    return compare(tuple_(*columns), tuple_(*bound))
 
 
 class _Tid(UserDefinedType[Any]):
@@ -195,7 +192,7 @@ def _walk_range(connection: Connection, key: Any, columns: list[Any], condition:
         .one_or_none()
     if bound is None:  # fewer than a batch left: all of them, and the step ends
         return start, batch_size - 1, after, examples
-    return and_(start, _up_to(columns, tuple(bound))), batch_size, tuple(bound), examples
+    return and_(start, _compared(columns, tuple(bound), operator.le)), batch_size, tuple(bound), examples
 
 
 def _key_list(connection: Connection, sql_table: Any, keys: list[str], condition: Any,

@@ -57,7 +57,7 @@ def plan_retention(store: Any, register: Register, databases: list[Any], at: dat
     for database in databases:
         kept = recontact_kept(store, register, database, at)
         with database.engine.connect() as connection:
-            work = database_work(connection, database, register, at, holds, people, kept.keys)
+            work = database_work(connection, database, register, at, holds, people, kept.conditions)
             plan.notes += work.notes + kept.notes(database.dataset.name)
             _count(connection, work, plan)
         _purges(database, work, plan)

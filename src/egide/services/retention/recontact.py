@@ -26,7 +26,6 @@ from typing import Any, Iterable
 from sqlalchemy import Engine, and_, bindparam, select, update
 from sqlalchemy import types as sqltypes
 
-from egide.adapters.connectors.sql import reflect_tables
 from egide.datasets.model import Table
 from egide.domain.audit import AuditEvent
 from egide.domain.clock import naive_utc
@@ -39,6 +38,7 @@ from egide.domain.requests import IdentityProofRule
 from egide.domain.retention import cutoff
 from egide.register.model import Register, RetentionRule
 from egide.services.request_desk import RequestDesk
+from egide.services.execution.locate import company_tables
 from egide.services.request_runner import CompanyDatabase
 
 BATCH = 500  # contacts recorded per transaction (and per audit event)
@@ -130,39 +130,43 @@ def due_for_recontact(desk: RequestDesk, register: Register, databases: list[Com
 
 def _due_in(desk: RequestDesk, target: RecontactTarget, at: datetime) -> list[DuePerson]:
     after = Duration.parse(target.rule.recontact.after)  # type: ignore[union-attr]
-    limit = cutoff(after, aware(at))
-    rows = rows_past(target, limit)
+    limit = naive_utc(cutoff(after, aware(at)))
+    return [DuePerson(target.rule.key, target.database.dataset.name, target.table.name, row.key, row.clock,
+                      after.add_to(row.clock), row.email, target.rule.recontact.notify,  # type: ignore[union-attr]
+                      target.rule.recontact.channel.value)  # type: ignore[union-attr]
+            for row in rows_in_cycle(desk.store, target, limit) if is_due(row.clock, limit, row.latest)]
+
+
+@dataclass(frozen=True)
+class PastRow:
+    """A row past its re-contact period: its key (JSON), its effective clock (naive UTC: the
+    column, or the latest keep answer when later), its address and its latest contact."""
+
+    key: str
+    clock: datetime
+    email: str | None
+    latest: Contact | None
+
+
+def rows_in_cycle(store: Any, target: RecontactTarget, limit: datetime) -> list[PastRow]:
+    """The rows whose clock is at or before ``limit`` (now minus the re-contact period), each with
+    its effective clock and latest contact under the rule: one query on the company database, two
+    on Egide's store. The re-contact list and the rows a run keeps (:mod:`.awaiting`) read the same."""
+    rows = _rows_past(target, limit)
     if not rows:
         return []
-    with desk.store.unit_of_work(read_only=True) as uow:
-        latest = uow.recontacts.latest(target.rule.key, target.database.dataset.name, target.table.name)
-        kept = uow.recontacts.keep_answers(target.rule.key, target.database.dataset.name, target.table.name)
-    found = []
-    for key, clock_value, email in rows:
-        clock = effective_clock(naive_utc(clock_value), kept.get(key))
-        if is_due(clock, naive_utc(limit), latest.get(key)):
-            found.append(DuePerson(target.rule.key, target.database.dataset.name, target.table.name, key, clock,
-                                   after.add_to(clock), email, target.rule.recontact.notify,  # type: ignore[union-attr]
-                                   target.rule.recontact.channel.value))  # type: ignore[union-attr]
-    return found
+    dataset, table = target.database.dataset.name, target.table.name
+    with store.unit_of_work(read_only=True) as uow:
+        latest = uow.recontacts.latest(target.rule.key, dataset, table)
+        answers = uow.recontacts.keep_answers(target.rule.key, dataset, table)
+    return [PastRow(key, effective_clock(naive_utc(clock), answers.get(key)), email, latest.get(key))
+            for key, clock, email in rows]
 
 
-def rows_past(target: RecontactTarget, limit: datetime) -> list[tuple[str, datetime, str | None]]:
+def _rows_past(target: RecontactTarget, limit: datetime) -> list[tuple[str, datetime, str | None]]:
     """(row key, clock, email) of the rows whose clock is at or before ``limit``: one query."""
-    table = reflect_tables(target.database.engine, [target.table.name])[target.table.name]
-    keys = target.key_columns or tuple(c.name for c in table.primary_key.columns)
-    if not keys:
-        raise InvalidInputError(f"table {target.table.name} has no primary key: give primary_key in the dataset",
-                                problems=[Problem("primary_key needed to record a contact",
-                                                  path=f"tables.{target.table.name}.primary_key")])
-    missing = [c for c in (target.clock_column, *keys, *([target.email_column] if target.email_column else []))
-               if c not in table.c]
-    if missing:
-        name = target.table.name
-        raise InvalidInputError(f"dataset {target.database.dataset.name}: the database has no column "
-                                f"{', '.join(f'{name}.{c}' for c in missing)}",
-                                problems=[Problem(f"{name}.{c} is named in the dataset but not in the database",
-                                                  path=f"tables.{name}.columns") for c in missing])
+    table = company_tables(target.database.engine, target.database.dataset)[target.table.name]
+    keys = key_columns(target, table)
     clock = table.c[target.clock_column]
     columns = [table.c[k] for k in keys] + [clock] + ([table.c[target.email_column]] if target.email_column else [])
     query = select(*columns).where(clock <= _bound(clock.type, limit)).order_by(clock, *[table.c[k] for k in keys])
@@ -171,6 +175,16 @@ def rows_past(target: RecontactTarget, limit: datetime) -> list[tuple[str, datet
     width = len(keys)
     return [(row_key(row[:width]), _instant(row[width]), row[width + 1] if target.email_column else None)
             for row in rows]
+
+
+def key_columns(target: RecontactTarget, table: Any) -> tuple[str, ...]:
+    """The row's key: the dataset's primary key, else the database's."""
+    keys = target.key_columns or tuple(c.name for c in table.primary_key.columns)
+    if not keys:
+        raise InvalidInputError(f"table {target.table.name} has no primary key: give primary_key in the dataset",
+                                problems=[Problem("primary_key needed to record a contact",
+                                                  path=f"tables.{target.table.name}.primary_key")])
+    return keys
 
 
 def row_key(values: Iterable[Any]) -> str:
@@ -349,8 +363,8 @@ def apply_keep_answers(desk: RequestDesk, register: Register, databases: list[Co
 
 
 def _move_clocks(engine: Engine, target: RecontactTarget, contacts: list[Contact]) -> None:
-    table = reflect_tables(engine, [target.table.name])[target.table.name]
-    keys = target.key_columns or tuple(c.name for c in table.primary_key.columns)
+    table = company_tables(engine, target.database.dataset)[target.table.name]
+    keys = key_columns(target, table)
     clock = table.c[target.clock_column]
     where = and_(*[table.c[k] == bindparam(f"k_{i}") for i, k in enumerate(keys)])
     statement = update(table).where(where).values({clock.name: bindparam("restarted")})
@@ -358,7 +372,7 @@ def _move_clocks(engine: Engine, target: RecontactTarget, contacts: list[Contact
     for contact in contacts:
         values = json.loads(contact.row_key)
         params.append({"restarted": _bound(clock.type, contact.answered_at.replace(tzinfo=timezone.utc)),  # type: ignore[union-attr]
-                       **{f"k_{i}": _typed(table.c[k], v) for i, (k, v) in enumerate(zip(keys, values))}})
+                       **{f"k_{i}": typed_value(table.c[k], v) for i, (k, v) in enumerate(zip(keys, values))}})
     with engine.begin() as connection:
         connection.execute(statement, params)
 
@@ -397,7 +411,8 @@ def _bound(column_type: Any, instant: datetime) -> Any:
     return naive_utc(instant)
 
 
-def _typed(column: Any, value: str) -> Any:
+def typed_value(column: Any, value: str) -> Any:
+    """A key value as stored in a contact (a string) converted back to its column's type."""
     try:
         return column.type.python_type(value) if column.type.python_type in (int, str) else value
     except (NotImplementedError, ValueError):

@@ -84,7 +84,7 @@ def run_retention(store: Any, register: Register, databases: list[Any], at: date
     for database in databases:
         kept = recontact_kept(store, register, database, run.at)
         with database.engine.connect() as connection:
-            work = database_work(connection, database, register, run.at, run.holds, people, kept.keys)
+            work = database_work(connection, database, register, run.at, run.holds, people, kept.conditions)
         run.notes += work.notes + kept.notes(database.dataset.name)
         for job in work.works:
             _run_step(store, run, database, work, job, done, Pace(batch_size, batch_ms), progress, actor)

@@ -136,7 +136,7 @@ class Conditions:
             return false()
         if sql_table is None or sql_table is self.tables[name]:
             return condition
-        table_pk = table_primary_key(self.tables[name], self.dataset, name)
+        table_pk = _primary_key(self.tables[name], self.dataset, name)
         return tuple_in(sql_table, table_pk, select(*[self.tables[name].c[k] for k in table_pk]).where(condition)
                         .correlate(None))
 
@@ -166,10 +166,10 @@ class Conditions:
 
 
 def primary_key(conditions: Conditions, name: str) -> list[str]:
-    return table_primary_key(conditions.tables[name], conditions.dataset, name)
+    return _primary_key(conditions.tables[name], conditions.dataset, name)
 
 
-def table_primary_key(sql_table: SqlTable, dataset: Dataset, name: str) -> list[str]:
+def _primary_key(sql_table: SqlTable, dataset: Dataset, name: str) -> list[str]:
     table = dataset.table(name)
     if table is not None and table.primary_key:
         return list(table.primary_key)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, false, not_, or_, tuple_
+from sqlalchemy import Connection, and_, false, not_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from egide.datasets.graph import references
@@ -20,7 +20,7 @@ from egide.domain.retention import Action, Hold, HoldScope
 from egide.services.execution.locate import company_tables, locate
 from egide.services.retention.anonymize import ColumnAnonymization, needs, strategies
 from egide.services.retention.compile import TableRetention, compile_dataset
-from egide.services.retention.sql import Conditions, table_primary_key
+from egide.services.retention.sql import Conditions
 
 
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
@@ -57,19 +57,17 @@ class DatabaseWork:
 
 
 def database_work(connection: Connection, database: Any, register: Any, at: datetime, holds: list[Hold],
-                  people: list[tuple[Hold, tuple]], kept: dict[str, list[list[str]]] | None = None) -> DatabaseWork:
+                  people: list[tuple[Hold, tuple]], kept: dict[str, ColumnElement[bool]] | None = None) -> DatabaseWork:
     """Compile the register onto the database's dataset and build the conditions at ``at``.
-    ``kept``: per table, the primary keys a re-contact keeps (:mod:`.awaiting`), held like a person."""
+    ``kept``: per table, the rows a re-contact keeps (:mod:`.awaiting`), held like a person's."""
     dataset = database.dataset
     check_supported([database])
     compiled = compile_dataset(dataset, register)
     tables = company_tables(database.engine, dataset)
     events = frozenset(h.event for h in holds if h.scope is HoldScope.event and h.event and h.active(at))
     held = _person_conditions(connection, dataset, tables, people)
-    for name, keys in (kept or {}).items():
-        if name in tables and keys:
-            condition = _key_condition(tables[name], table_primary_key(tables[name], dataset, name), keys)
-            held[name] = or_(held[name], condition) if name in held else condition
+    for name, condition in (kept or {}).items():
+        held[name] = or_(held[name], condition) if name in held else condition
     conditions = Conditions(dataset, tables, {c.table: c for c in compiled}, at, events, held)
     notes = [n for c in compiled for n in c.notes]
     works: list[Work] = []
@@ -99,24 +97,6 @@ def _person_conditions(connection: Connection, dataset: Any, tables: dict[str, A
         for name in location.conditions:  # each person's values inside: several people are ORed
             found.setdefault(name, []).append(location.bound(name))
     return {name: or_(*conds) for name, conds in found.items()}
-
-
-def _key_condition(sql_table: Any, keys: list[str], values: list[list[str]]) -> ColumnElement[bool]:
-    """``key IN (...)`` with the values written into the statement at execution (``literal_execute``:
-    no limit on the number of bound parameters), each converted to its column's type."""
-    typed = [tuple(_typed(sql_table.c[k], v) for k, v in zip(keys, value)) for value in values]
-    if len(keys) == 1:
-        return sql_table.c[keys[0]].in_(bindparam(f"kept_{sql_table.name}", [t[0] for t in typed], expanding=True,
-                                                  literal_execute=True))
-    return tuple_(*[sql_table.c[k] for k in keys]).in_(typed)
-
-
-def _typed(column: Any, value: str) -> Any:
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        return value
-    return python_type(value) if python_type in (int, str) else value
 
 
 def _table_work(conditions: Conditions, item: TableRetention, dataset: Any, holds: list[Hold], at: datetime,
